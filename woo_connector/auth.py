@@ -1,0 +1,398 @@
+"""How the connector proves who it is to a WooCommerce store.
+
+WooCommerce accepts three things, and which one works depends on the scheme:
+
+* HTTPS: HTTP Basic with the consumer key and secret (or the same pair as query parameters).
+* Plain HTTP: only OAuth 1.0a "one-legged" signatures. Basic and query keys are silently ignored
+  there and the store answers 401 ``woocommerce_rest_cannot_view`` (captures 196, 197), which
+  looks like a wrong key when it is really the wrong method, so we refuse up front.
+
+The OAuth signer reproduces ``WC_REST_Authentication::check_oauth_signature`` rather than
+RFC 5849, because the two differ: WooCommerce signs the parameters PHP *parsed* from the query
+(``status[]=a`` becomes ``status[0]``), sorts only top-level names with ``strcmp``, encodes array
+keys as ``status%255B0%255D`` and never includes a JSON body. A signer that follows the RFC is
+refused for any list filter (capture 201).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Union
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
+
+import requests
+from oauthlib.common import generate_nonce
+from requests.auth import AuthBase, HTTPBasicAuth
+
+from .connection import Connection
+from .errors import ConfigError
+
+__all__ = [
+    "make_auth",
+    "WooBasicAuth",
+    "QueryKeyAuth",
+    "WooOAuth1",
+    "php_parse_query",
+    "signature_base_string",
+    "hmac_signature",
+    "SIGNATURE_METHODS",
+]
+
+SIGNATURE_METHODS = {"HMAC-SHA1": hashlib.sha1, "HMAC-SHA256": hashlib.sha256}
+_QUERY_KEY_NAMES = ("consumer_key", "consumer_secret")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# A PHP query value: a string, or an (ordered) array of further values.
+PhpValue = Union[str, "PhpArray"]
+PhpArray = dict[Any, Any]
+
+
+def make_auth(conn: Connection) -> tuple[AuthBase, str]:
+    """Pick the method the store will actually honour for this connection's scheme."""
+    mode = conn.auth
+    if mode == "auto":
+        mode = "basic" if conn.is_https else "oauth1"
+    if mode == "basic":
+        if not conn.is_https:
+            raise ConfigError(
+                "WooCommerce ignores HTTP Basic auth over plain http:// and answers 401. "
+                "Use an https:// site_url, or set auth to 'oauth1' (or 'auto').",
+                details={"fields": ["auth", "site_url"]},
+            )
+        return WooBasicAuth(conn.consumer_key, conn.consumer_secret), "basic"
+    if mode == "query":
+        if not conn.is_https:
+            raise ConfigError(
+                "WooCommerce ignores consumer_key/consumer_secret query parameters over plain "
+                "http:// and answers 401. Use an https:// site_url, or set auth to 'oauth1'.",
+                details={"fields": ["auth", "site_url"]},
+            )
+        return QueryKeyAuth(conn.consumer_key, conn.consumer_secret), "query"
+    if mode == "oauth1":
+        return WooOAuth1(conn.consumer_key, conn.consumer_secret), "oauth1"
+    raise ConfigError(f"Unknown auth mode {mode!r}.", details={"fields": ["auth"]})
+
+
+class WooBasicAuth(HTTPBasicAuth):
+    """HTTP Basic whose repr names the key but never the secret (tracebacks print auth objects)."""
+
+    def __repr__(self) -> str:
+        return f"WooBasicAuth(consumer_key={_short_key(self.username)!r})"
+
+    __str__ = __repr__
+
+
+class QueryKeyAuth(AuthBase):
+    """Key and secret as query parameters: for HTTPS hosts that strip the Authorization header."""
+
+    def __init__(self, consumer_key: str, consumer_secret: str) -> None:
+        self.consumer_key = consumer_key
+        self._consumer_secret = consumer_secret
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        # Strip any earlier copy so a re-applied auth (a retry) never sends the pair twice.
+        scheme, netloc, path, query, fragment = urlsplit(r.url or "")
+        kept = [p for p in _split_query(query) if _raw_name(p) not in _QUERY_KEY_NAMES]
+        kept.append("consumer_key=" + _rawurlencode(self.consumer_key))
+        kept.append("consumer_secret=" + _rawurlencode(self._consumer_secret))
+        r.url = urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
+        return r
+
+    def __repr__(self) -> str:
+        return f"QueryKeyAuth(consumer_key={_short_key(self.consumer_key)!r})"
+
+    __str__ = __repr__
+
+
+class WooOAuth1(AuthBase):
+    """One-legged OAuth 1.0a signed exactly the way WooCommerce verifies it.
+
+    Every call signs afresh with a new nonce and timestamp, dropping any ``oauth_*`` parameters
+    an earlier signing left in the URL: WooCommerce refuses a nonce it has seen in the last
+    15 minutes (capture 209), so a retried or redirected request must never replay one. A
+    response hook re-signs the target of a same-host redirect and strips the credentials from a
+    redirect to another host, because ``requests`` follows redirects without calling auth again.
+
+    ``placement`` "query" (the default, what WooCommerce documents and what survives proxies
+    that drop Authorization) or "header" (``Authorization: OAuth ...``, capture 199).
+    """
+
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        *,
+        signature_method: str = "HMAC-SHA256",
+        placement: str = "query",
+        nonce_factory: Callable[[], str] = generate_nonce,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if signature_method not in SIGNATURE_METHODS:
+            raise ConfigError(
+                f"signature_method must be one of {', '.join(SIGNATURE_METHODS)}; "
+                f"got {signature_method!r}."
+            )
+        if placement not in ("query", "header"):
+            raise ConfigError(f"placement must be 'query' or 'header'; got {placement!r}.")
+        self.consumer_key = consumer_key
+        self._consumer_secret = consumer_secret
+        self.signature_method = signature_method
+        self.placement = placement
+        self.nonce_factory = nonce_factory
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return (
+            f"WooOAuth1(consumer_key={_short_key(self.consumer_key)!r}, "
+            f"signature_method={self.signature_method!r}, placement={self.placement!r})"
+        )
+
+    __str__ = __repr__
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        url, header = self.sign(
+            r.method or "GET", r.url or "", body=r.body, content_type=r.headers.get("Content-Type")
+        )
+        r.url = url
+        if header is None:
+            r.headers.pop("Authorization", None)
+        else:
+            r.headers["Authorization"] = header
+        if self._resign_redirect not in r.hooks["response"]:
+            r.register_hook("response", self._resign_redirect)
+        return r
+
+    def oauth_params(self) -> list[tuple[str, str]]:
+        """A fresh set of protocol parameters, in the order the captures show them."""
+        return [
+            ("oauth_nonce", str(self.nonce_factory())),
+            ("oauth_timestamp", str(int(self.clock()))),
+            ("oauth_version", "1.0"),
+            ("oauth_signature_method", self.signature_method),
+            ("oauth_consumer_key", self.consumer_key),
+        ]
+
+    def sign(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: Any = None,
+        content_type: str | None = None,
+        oauth: Iterable[tuple[str, str]] | None = None,
+    ) -> tuple[str, str | None]:
+        """Return the URL to send and the Authorization header (None in query placement).
+
+        ``oauth`` pins the protocol parameters (tests replay captured nonces with it).
+        """
+        scheme, netloc, path, query, fragment = urlsplit(url)
+        kept = [p for p in _split_query(query) if not _raw_name(p).startswith("oauth_")]
+        protocol = list(oauth) if oauth is not None else self.oauth_params()
+        protocol = [(k, v) for k, v in protocol if k != "oauth_signature"]
+
+        signed_query = "&".join(kept)
+        params = php_parse_query(signed_query)
+        _merge_form_body(params, body, content_type)
+        for name, value in protocol:
+            params[name] = value
+        base = signature_base_string(method, urlunsplit((scheme, netloc, path, "", "")), params)
+        signature = hmac_signature(base, self._consumer_secret, self.signature_method)
+
+        if self.placement == "header":
+            parts = protocol + [("oauth_signature", signature)]
+            header = "OAuth " + ", ".join(f'{k}="{_rawurlencode(v)}"' for k, v in parts)
+            return urlunsplit((scheme, netloc, path, signed_query, fragment)), header
+        pairs = kept + [f"{k}={_rawurlencode(v)}" for k, v in protocol]
+        pairs.append("oauth_signature=" + _rawurlencode(signature))
+        return urlunsplit((scheme, netloc, path, "&".join(pairs), fragment)), None
+
+    def _resign_redirect(self, response: requests.Response, **_: Any) -> requests.Response:
+        """Re-sign (same host) or unsign (other host) the Location ``requests`` will follow."""
+        if not response.is_redirect or "location" not in response.headers:
+            return response
+        request = response.request
+        target = urljoin(response.url or (request.url or ""), response.headers["location"])
+        origin, dest = urlsplit(request.url or ""), urlsplit(target)
+        if (origin.hostname or "").lower() != (dest.hostname or "").lower():
+            scheme, netloc, path, query, fragment = dest
+            kept = [p for p in _split_query(query) if not _raw_name(p).startswith("oauth_")]
+            stripped = urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
+            response.headers["location"] = stripped
+            return response
+        method = _redirect_method(request.method or "GET", response.status_code)
+        # requests drops the body on every redirect but 307/308, and so must the signature.
+        body = request.body if response.status_code in (307, 308) else None
+        url, header = self.sign(
+            method, target, body=body, content_type=request.headers.get("Content-Type")
+        )
+        response.headers["location"] = url
+        if header is not None:
+            request.headers["Authorization"] = header
+        return response
+
+
+def php_parse_query(query: str) -> PhpArray:
+    """Parse a query string into what PHP's ``$_GET`` holds, since that is what WooCommerce signs.
+
+    Repeated plain names keep the last value, ``name[]`` appends, ``name[k]`` nests, and dots or
+    spaces in a top-level name become underscores, exactly as ``parse_str`` does.
+    """
+    result: PhpArray = {}
+    for pair in _split_query(query):
+        raw_name, _, raw_value = pair.partition("=")
+        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
+        base, keys = _php_name(name)
+        if not base:
+            continue
+        if not keys:
+            result[base] = value
+            continue
+        node = result.get(base)
+        if not isinstance(node, dict):
+            node = result[base] = {}
+        for position, key in enumerate(keys):
+            last = position == len(keys) - 1
+            if key == "":
+                key = _next_index(node)
+            else:
+                key = _php_key(key)
+            if last:
+                node[key] = value
+            else:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = node[key] = {}
+                node = child
+    return result
+
+
+def signature_base_string(method: str, base_url: str, params: PhpArray) -> str:
+    """WooCommerce's string to sign: METHOD & rawurlencode(url) & joined, double-encoded params.
+
+    The url is scheme://host[:port]/path as the server sees it (default ports dropped, the path
+    kept as sent). ``params`` is the PHP array (see :func:`php_parse_query`) plus the oauth_*
+    protocol values, without ``oauth_signature``.
+    """
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{parts.port}"
+    url = f"{parts.scheme.lower()}://{host}{parts.path or '/'}"
+    ordered = {k: params[k] for k in sorted(params, key=_strcmp_key) if k != "oauth_signature"}
+    normalized = {_rawurlencode(str(k)): _encode_leaves(v) for k, v in ordered.items()}
+    joined = "%26".join(_join_with_equals_sign(normalized))
+    return f"{method.upper()}&{_rawurlencode(url)}&{joined}"
+
+
+def hmac_signature(
+    base_string: str, consumer_secret: str, signature_method: str = "HMAC-SHA256"
+) -> str:
+    """base64(HMAC(secret + "&", base)): WooCommerce does not escape the secret, unlike RFC 5849."""
+    digest = SIGNATURE_METHODS[signature_method]
+    mac = hmac.new((consumer_secret + "&").encode(), base_string.encode(), digest)
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def _join_with_equals_sign(params: PhpArray, prefix: str = "") -> list[str]:
+    # Mirrors join_with_equals_sign(): nested keys join raw as key%5Bsub%5D, then each
+    # "key=value" string is rawurlencoded once more (so %5B becomes %255B).
+    out: list[str] = []
+    for key, value in params.items():
+        name = f"{prefix}%5B{key}%5D" if prefix else str(key)
+        if isinstance(value, dict):
+            out.extend(_join_with_equals_sign(value, name))
+        else:
+            out.append(_rawurlencode(f"{name}={value}"))
+    return out
+
+
+def _encode_leaves(value: PhpValue) -> PhpValue:
+    # wc_rest_urlencode_rfc3986 maps over arrays: leaf values are encoded, nested keys are not.
+    if isinstance(value, dict):
+        return {k: _encode_leaves(v) for k, v in value.items()}
+    return _rawurlencode(value)
+
+
+def _merge_form_body(params: PhpArray, body: Any, content_type: str | None) -> None:
+    # PHP fills $_POST (which WooCommerce signs too) only from form bodies; JSON is never signed.
+    if not body or "application/x-www-form-urlencoded" not in (content_type or "").lower():
+        return
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    params.update(php_parse_query(text))
+
+
+def _php_name(name: str) -> tuple[str, list[str]]:
+    """Split ``a.b[x][]`` into PHP's top-level name ``a_b`` and the bracket keys ``['x', '']``."""
+    name = name.lstrip(" ")
+    open_at = name.find("[")
+    if open_at == -1:
+        return _php_base(name), []
+    if "]" not in name[open_at:]:
+        # An unmatched "[" is itself turned into "_" and ends the renaming.
+        return _php_base(name[:open_at]) + "_" + name[open_at + 1 :], []
+    keys: list[str] = []
+    rest = name[open_at:]
+    while rest.startswith("["):
+        close = rest.find("]")
+        if close == -1:
+            break
+        keys.append(rest[1:close])
+        rest = rest[close + 1 :]
+    return _php_base(name[:open_at]), keys
+
+
+def _php_base(name: str) -> str:
+    return name.replace(".", "_").replace(" ", "_")
+
+
+def _php_key(key: str) -> Any:
+    """PHP turns canonical decimal array keys into integers ("01" stays a string)."""
+    if key.isdigit() and (key == "0" or not key.startswith("0")):
+        return int(key)
+    if key.startswith("-") and key[1:].isdigit() and not key[1:].startswith("0"):
+        return int(key)
+    return key
+
+
+def _next_index(node: PhpArray) -> int:
+    ints = [k for k in node if isinstance(k, int)]
+    return max(ints) + 1 if ints else 0
+
+
+def _strcmp_key(key: Any) -> bytes:
+    """uksort($params, 'strcmp'): byte-wise order of the names as strings."""
+    return str(key).encode("utf-8")
+
+
+def _rawurlencode(value: str) -> str:
+    """PHP rawurlencode: everything but A-Z a-z 0-9 - _ . ~ is percent-encoded."""
+    return quote(str(value), safe="-_.~")
+
+
+def _split_query(query: str) -> list[str]:
+    return [p for p in query.split("&") if p]
+
+
+def _raw_name(pair: str) -> str:
+    return unquote_plus(pair.partition("=")[0])
+
+
+def _redirect_method(method: str, status: int) -> str:
+    """The method ``requests`` will use for the next hop (Session.rebuild_method's rules)."""
+    method = method.upper()
+    if status == 303 and method != "HEAD":
+        return "GET"
+    if status == 302 and method != "HEAD":
+        return "GET"
+    if status == 301 and method == "POST":
+        return "GET"
+    return method
+
+
+def _short_key(key: str) -> str:
+    """Enough of the consumer key to tell keys apart in a log, never the whole thing."""
+    return key[:7] + "..." if len(key) > 10 else "***"
