@@ -1,0 +1,201 @@
+"""The host emulator: the same contract as the Python API, for people and non-Python engines.
+
+stdout carries JSON only (results, or the error object); stderr carries one human line. Exit
+codes: 0 success, 2 invalid input (the payload or the command line), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import ConfigError, InvalidInputError, WooConnectorError
+
+ENV_PREFIX = "WOO_"
+ENV_FIELDS = {
+    "WOO_SITE_URL": "site_url",
+    "WOO_CONSUMER_KEY": "consumer_key",
+    "WOO_CONSUMER_SECRET": "consumer_secret",
+    "WOO_AUTH": "auth",
+    "WOO_VERIFY_SSL": "verify_ssl",
+    "WOO_CA_BUNDLE": "ca_bundle",
+    "WOO_TIMEOUT": "timeout",
+    "WOO_USER_AGENT": "user_agent",
+}
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+
+def connection_from(path: str | None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """--connection FILE (JSON), else WOO_* environment variables (typed as the schema wants)."""
+    if path:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the connection file {path}: {exc.strerror}.") from None
+        except ValueError as exc:
+            raise ConfigError(f"The connection file {path} is not valid JSON: {exc}.") from None
+        return data
+    env = os.environ if environ is None else environ
+    conn: dict[str, Any] = {}
+    for var, field in ENV_FIELDS.items():
+        raw = env.get(var)
+        if raw is None or raw == "":
+            continue
+        if field == "verify_ssl":
+            conn[field] = raw.strip().lower() not in ("0", "false", "no", "off")
+        elif field == "timeout":
+            try:
+                conn[field] = float(raw)
+            except ValueError:
+                raise ConfigError(f"{var} must be a number of seconds; got {raw!r}.") from None
+        else:
+            conn[field] = raw
+    if not conn:
+        raise ConfigError(
+            "No connection: pass --connection FILE or set WOO_SITE_URL, WOO_CONSUMER_KEY and "
+            "WOO_CONSUMER_SECRET (try `woo-connector sandbox` for a local store)."
+        )
+    return conn
+
+
+def read_payload(spec: str) -> Any:
+    """--input takes inline JSON, @file, or - for standard input."""
+    if spec == "-":
+        text = sys.stdin.read()
+    elif spec.startswith("@"):
+        try:
+            text = Path(spec[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInputError(f"Cannot read {spec[1:]}: {exc.strerror}.") from None
+    else:
+        text = spec
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InvalidInputError(f"--input is not valid JSON: {exc}.") from None
+
+
+def _emit(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(exc: WooConnectorError) -> int:
+    _emit({"error": exc.to_dict()})
+    sys.stderr.write(f"woo-connector: {exc.code}: {exc.message}\n")
+    return EXIT_INVALID if isinstance(exc, InvalidInputError) else EXIT_ERROR
+
+
+def _describe_text(tool: dict[str, Any]) -> str:
+    hints = tool["annotations"]
+    flags = [name for name, key in (("read-only", "readOnlyHint"), ("destructive", "destructiveHint"),
+                                    ("idempotent", "idempotentHint")) if hints.get(key)]
+    lines = [f"{tool['name']} - {tool['title']}", "", tool["description"], "",
+             "Hints: " + (", ".join(flags) or "none"), "", "Input fields:"]
+    props = tool["inputSchema"].get("properties", {})
+    required = set(tool["inputSchema"].get("required", []))
+    for name, schema in props.items():
+        kind = schema.get("type") or ("|".join(s.get("type", "?") for s in schema.get("anyOf", schema.get("oneOf", [])))) or "any"
+        if isinstance(kind, list):
+            kind = "|".join(kind)
+        desc = " ".join(str(schema.get("description", "")).split())
+        lines.append(f"  {name}{' (required)' if name in required else ''}: {kind}. {desc}".rstrip())
+    examples = tool["inputSchema"].get("examples") or []
+    if examples:
+        lines += ["", "Example input:", "  " + json.dumps(examples[0])]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="woo-connector", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests (redacted) to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_tools = sub.add_parser("tools", help="list the tools")
+    p_tools.add_argument("--json", action="store_true", help="every tool with schemas and annotations")
+    p_desc = sub.add_parser("describe", help="one tool, readable")
+    p_desc.add_argument("tool")
+    p_desc.add_argument("--json", action="store_true")
+    p_inv = sub.add_parser("invoke", help="run one tool")
+    p_inv.add_argument("tool")
+    p_inv.add_argument("--input", default="{}", help="JSON, @file, or - for stdin")
+    p_inv.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
+    p_ver = sub.add_parser("verify", help="check a connection")
+    p_ver.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
+    p_sb = sub.add_parser("sandbox", help="run the embedded sandbox store until Ctrl-C")
+    p_sb.add_argument("--port", type=int, default=0)
+    p_sb.add_argument("--https", action="store_true")
+    p_sb.add_argument("--seed", type=int, default=42)
+    p_sb.add_argument("--orders", type=int, default=300)
+    p_sb.add_argument("--db", help="SQLite file to keep the store's data across restarts")
+    p_demo = sub.add_parser("demo", help="run a small sync workflow against the sandbox (or a real store)")
+    p_demo.add_argument("--connection", help="run against this store instead of the embedded sandbox")
+    p_demo.add_argument("--orders", type=int, default=300)
+    p_demo.add_argument("--seed", type=int, default=42)
+
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_INVALID if exc.code not in (0, None) else EXIT_OK
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+    if args.command == "sandbox":
+        from .sandbox.cli import run_sandbox
+
+        return run_sandbox(args)
+    if args.command == "demo":
+        from .demo import run_demo
+
+        try:
+            conn = connection_from(args.connection) if args.connection else None
+        except WooConnectorError as exc:
+            return _fail(exc)
+        return run_demo(conn, orders=args.orders, seed=args.seed)
+
+    from .registry import load
+
+    try:
+        connector = load()
+        if args.command == "tools":
+            tools = [t.to_dict() for t in connector.tools()]
+            if args.json:
+                _emit(tools)
+            else:
+                width = max(len(t["name"]) for t in tools)
+                for t in tools:
+                    sys.stdout.write(f"{t['name']:<{width}}  {t['title']}\n")
+            return EXIT_OK
+        if args.command == "describe":
+            tool = connector.describe(args.tool)
+            if args.json:
+                _emit(tool)
+            else:
+                sys.stdout.write(_describe_text(tool) + "\n")
+            return EXIT_OK
+        if args.command == "invoke":
+            payload = read_payload(args.input)
+            connector.tool(args.tool)  # an unknown tool is reported before the connection
+            result = connector.invoke(args.tool, payload, connection_from(args.connection))
+            _emit(result)
+            return EXIT_OK
+        if args.command == "verify":
+            result = connector.verify(connection_from(args.connection))
+            _emit(result)
+            if not result["ok"]:
+                sys.stderr.write(f"woo-connector: verify failed: {result['message']}\n")
+            return EXIT_OK if result["ok"] else EXIT_ERROR
+    except WooConnectorError as exc:
+        return _fail(exc)
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_ERROR  # unreachable: argparse requires a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

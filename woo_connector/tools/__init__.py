@@ -1,0 +1,1 @@
+"""The built-in tools, one module per WooCommerce resource; each registers through the plugin hook."""

@@ -1,0 +1,29 @@
+"""Customers: list, get, create."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import WooClient
+from ..hookspecs import hookimpl
+from .listing import list_collection
+
+
+def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    return list_collection(client, "/customers", args)
+
+
+def get_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    return client.get(f"/customers/{args['id']}")
+
+
+def create_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    """A duplicate email comes back as invalid_request with woo_code registration-error-email-exists."""
+    return client.post("/customers", dict(args))
+
+
+@hookimpl
+def register_tools(register):  # type: ignore[no-untyped-def]
+    register("list-customers", list_customers)
+    register("get-customer", get_customer)
+    register("create-customer", create_customer)

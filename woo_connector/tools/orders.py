@@ -1,0 +1,60 @@
+"""Orders: list, get, update (status, notes, meta_data and any writable field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import WooClient
+from ..errors import WooConnectorError
+from ..hookspecs import hookimpl
+from .listing import list_collection
+
+
+def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    return list_collection(client, "/orders", args)
+
+
+def get_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    params = {k: args[k] for k in ("dp", "_fields", "context") if k in args}
+    if isinstance(params.get("_fields"), list):
+        params["_fields"] = ",".join(params["_fields"])
+    return client.get(f"/orders/{args['id']}", params)
+
+
+def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    """PUT the order's fields first, then add the note: a refused update adds no stray note.
+
+    If the note fails after the fields were saved, the error says so (``details.order_updated``)
+    so that a workflow does not repeat the update blindly.
+    """
+    order_id = args["id"]
+    note = args.get("note")
+    fields = {k: v for k, v in args.items() if k not in ("id", "note")}
+    order = client.put(f"/orders/{order_id}", fields) if fields else None
+    if note is None:
+        return order
+    try:
+        added = client.post(
+            f"/orders/{order_id}/notes",
+            {"note": note["note"], "customer_note": bool(note.get("customer_note", False))},
+        )
+    except WooConnectorError as exc:
+        exc.details["order_updated"] = order is not None
+        exc.details["order_id"] = order_id
+        exc.message += (
+            " The order's fields were saved; only the note was not added."
+            if order is not None
+            else " Nothing was changed."
+        )
+        exc.args = (exc.message,)
+        raise
+    if order is None:
+        order = client.get(f"/orders/{order_id}")
+    return {**order, "added_note": added}
+
+
+@hookimpl
+def register_tools(register):  # type: ignore[no-untyped-def]
+    register("list-orders", list_orders)
+    register("get-order", get_order)
+    register("update-order", update_order)

@@ -1,0 +1,135 @@
+"""Products: list, get (with every variation), create (simple and variable), update.
+
+A variable product is only useful with its variations, which WooCommerce keeps at
+/products/{id}/variations: ``get-product`` and ``create-product`` return them under
+``variation_details`` so a workflow never has to page them itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..client import WooClient
+from ..errors import WooConnectorError
+from ..hookspecs import hookimpl
+from .listing import list_collection
+
+PRICE_FIELDS = ("regular_price", "sale_price")
+BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
+
+
+def prices_as_strings(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param); send the decimal string."""
+    out = dict(fields)
+    for key in PRICE_FIELDS:
+        value = out.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = _decimal(value)
+    return out
+
+
+def _decimal(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    return list_collection(client, "/products", args)
+
+
+def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for page, _info in client.iter_pages(f"/products/{product_id}/variations", {}, per_page=100):
+        out.extend(page)
+    return out
+
+
+def get_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if "_fields" in args:
+        fields = args["_fields"]
+        params["_fields"] = ",".join(fields) if isinstance(fields, list) else fields
+    product = client.get(f"/products/{args['id']}", params)
+    if product.get("type") == "variable" or (
+        "_fields" in params and product.get("variations")
+    ):
+        product["variation_details"] = variations_of(client, args["id"])
+    return product
+
+
+def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    """Create the product, then its variations in batches; report every variation that failed.
+
+    The product is not deleted when a variation fails: the ones that worked are real, and the
+    result names each failure by its position in the input (``variation_errors``) with
+    ``complete: false``, so nothing is silently dropped.
+    """
+    fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
+    wanted = [prices_as_strings(v) for v in args.get("variations") or []]
+    product = client.post("/products", fields)
+    if not wanted and product.get("type") != "variable":
+        return product
+
+    created: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for offset in range(0, len(wanted), BATCH_LIMIT):
+        chunk = wanted[offset : offset + BATCH_LIMIT]
+        try:
+            answer = client.post(f"/products/{product['id']}/variations/batch", {"create": chunk})
+        except WooConnectorError as exc:
+            errors.extend(_failure(offset + i, v, exc.to_dict()) for i, v in enumerate(chunk))
+            continue
+        results = answer.get("create") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(chunk):
+            problem = {
+                "code": "bad_response",
+                "message": "The store's batch answer did not list one result per variation.",
+                "retryable": False,
+                "http_status": None,
+                "woo_code": None,
+                "details": {},
+            }
+            errors.extend(_failure(offset + i, v, problem) for i, v in enumerate(chunk))
+            continue
+        for i, (sent, result) in enumerate(zip(chunk, results)):
+            if isinstance(result, dict) and result.get("error"):
+                errors.append(_failure(offset + i, sent, _woo_item_error(result["error"])))
+            else:
+                created.append(result)
+
+    final = client.get(f"/products/{product['id']}") if wanted else product
+    final["variation_details"] = variations_of(client, product["id"]) if wanted else []
+    final["variation_errors"] = errors
+    final["complete"] = not errors
+    return final
+
+
+def _failure(index: int, sent: Mapping[str, Any], error: dict[str, Any]) -> dict[str, Any]:
+    return {"index": index, "sku": sent.get("sku"), "error": error}
+
+
+def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    data = error.get("data") if isinstance(error.get("data"), Mapping) else {}
+    return {
+        "code": "invalid_request",
+        "message": str(error.get("message") or "The store refused this variation."),
+        "retryable": False,
+        "http_status": data.get("status") if isinstance(data.get("status"), int) else None,
+        "woo_code": error.get("code") if isinstance(error.get("code"), str) else None,
+        "details": {"params": data["params"]} if isinstance(data.get("params"), Mapping) else {},
+    }
+
+
+def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    fields = prices_as_strings({k: v for k, v in args.items() if k != "id"})
+    return client.put(f"/products/{args['id']}", fields)
+
+
+@hookimpl
+def register_tools(register):  # type: ignore[no-untyped-def]
+    register("list-products", list_products)
+    register("get-product", get_product)
+    register("create-product", create_product)
+    register("update-product", update_product)

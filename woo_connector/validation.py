@@ -1,0 +1,100 @@
+"""The schemas under schemas/, loaded once, and payload checks that name every bad field.
+
+A host shows a person (or an agent) one message for a bad payload; it should list every field
+that is wrong, as JSON pointers, not just the first one jsonschema happens to find.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+SCHEMA_BASE = "https://woo-connector.dev/schemas/"
+
+
+@dataclass(frozen=True)
+class Problem:
+    pointer: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "message": self.message}
+
+
+class SchemaSet:
+    """Every schema file by its path relative to schemas/ ("list-orders.input.json")."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.documents: dict[str, dict[str, Any]] = {}
+        for path in sorted(root.rglob("*.json")):
+            rel = path.relative_to(root).as_posix()
+            self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+        self.registry: Registry = Registry().with_resources(
+            (doc.get("$id", SCHEMA_BASE + rel), Resource.from_contents(doc))
+            for rel, doc in self.documents.items()
+        )
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def names(self) -> set[str]:
+        return set(self.documents)
+
+    def get(self, rel: str) -> dict[str, Any]:
+        return self.documents[rel]
+
+    def validator(self, rel: str) -> Draft202012Validator:
+        validator = self._validators.get(rel)
+        if validator is None:
+            validator = Draft202012Validator(
+                self.documents[rel],
+                registry=self.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            self._validators[rel] = validator
+        return validator
+
+    def problems(self, rel: str, instance: Any) -> list[Problem]:
+        """Every violation, deepest explanation first, one per pointer and message."""
+        seen: set[tuple[str, str]] = set()
+        out: list[Problem] = []
+        for error in self.validator(rel).iter_errors(instance):
+            for problem in _explain(error):
+                key = (problem.pointer, problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(problem)
+        out.sort(key=lambda p: p.pointer)
+        return out
+
+
+def pointer(parts: Iterable[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _explain(error: ValidationError) -> list[Problem]:
+    where = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        patterns = error.schema.get("patternProperties") or {}
+        if not patterns and extras:
+            return [Problem(pointer(where + [k]), f"unknown field {k!r}") for k in extras]
+    if error.validator == "required":
+        return [Problem(pointer(where), error.message)]
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # The branch that got furthest into the instance explains best.
+        deepest = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.message)))
+        if len(deepest.absolute_path) > len(where):
+            return _explain(deepest)
+        return [Problem(pointer(where), _short(error.message))]
+    return [Problem(pointer(where), _short(error.message))]
+
+
+def _short(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
