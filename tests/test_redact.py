@@ -12,7 +12,10 @@ import responses
 
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url
 
-CAPTURES = Path(os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures"))
+# The real store's recordings live beside the repo: /work/shared/woo-captures.
+CAPTURES = Path(
+    os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures")
+)
 KEY = "ck_c793d3c762ebb146a3df8cd0e20158cb580bad64"
 SECRET = "cs_33c5fa1f212501f0f67db732c25e50950bdf6426"
 

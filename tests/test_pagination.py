@@ -1,0 +1,189 @@
+"""Page info from the real store's headers, and the page walker's stops and loop guards."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import pytest
+import requests
+import responses
+
+from woo_connector.errors import BadResponseError
+from woo_connector.pagination import PageInfo, iter_pages, page_info, parse_link_header
+
+# The real store's recordings live beside the repo: /work/shared/woo-captures.
+CAPTURES = Path(
+    os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures")
+)
+
+
+def capture(name: str) -> dict:
+    return json.loads((CAPTURES / name).read_text())
+
+
+def info_for(name: str) -> PageInfo:
+    """page_info exactly as the client would call it for that captured exchange."""
+    exchange = capture(name)
+    query = exchange["request"]["query"]
+    body = exchange["response"]["body"]
+    return page_info(
+        exchange["response"]["headers"], int(query.get("page", 1)), int(query.get("per_page", 10)),
+        count=len(body),
+    )
+
+
+@pytest.mark.parametrize(
+    "name, total, total_pages, next_page, prev_page",
+    [
+        ("005_orders_list_default.json", 300, 30, 2, None),
+        ("006_orders_list_per_page_100_page_1.json", 300, 3, 2, None),
+        ("007_orders_list_per_page_100_page_2.json", 300, 3, 3, 1),
+        ("008_orders_list_per_page_100_page_3.json", 300, 3, None, 2),
+        ("009_orders_list_per_page_100_page_4.json", 0, 0, None, None),
+        ("010_orders_list_page_past_end_per_page_10.json", 0, 0, None, None),
+        ("014_orders_list_fields_subset.json", 300, 3, 2, None),
+        ("136_customers_list_per_page_100.json", 60, 1, None, None),
+        ("198_auth_oauth1_query_http_ok.json", 139, 47, 2, None),
+    ],
+)
+def test_page_info_from_real_headers(name, total, total_pages, next_page, prev_page) -> None:
+    info = info_for(name)
+    assert (info.total, info.total_pages, info.next_page, info.prev_page) == (
+        total, total_pages, next_page, prev_page,
+    )
+    assert info.has_more is (next_page is not None)
+
+
+def test_page_past_the_end_has_no_more_even_though_it_links_prev() -> None:
+    exchange = capture("010_orders_list_page_past_end_per_page_10.json")
+    assert exchange["response"]["body"] == []
+    assert 'rel="prev"' in exchange["response"]["headers"]["Link"]
+    info = info_for("010_orders_list_page_past_end_per_page_10.json")
+    assert info.page == 999 and not info.has_more
+
+
+def test_headers_are_read_case_insensitively() -> None:
+    headers = {k.lower(): v for k, v in capture("007_orders_list_per_page_100_page_2.json")["response"]["headers"].items()}
+    info = page_info(requests.structures.CaseInsensitiveDict(headers), 2, 100)
+    assert (info.total, info.next_page, info.prev_page) == (300, 3, 1)
+
+
+def test_link_next_wins_over_a_short_page() -> None:
+    # 014 asked for a subset of fields: a short page must not end the walk when Link says next.
+    headers = capture("014_orders_list_fields_subset.json")["response"]["headers"]
+    assert page_info(headers, 1, 100, count=3).next_page == 2
+
+
+def test_totals_alone_decide_when_a_proxy_stripped_link() -> None:
+    assert page_info({"X-WP-Total": "300", "X-WP-TotalPages": "3"}, 2, 100, count=1).next_page == 3
+    assert page_info({"X-WP-Total": "300", "X-WP-TotalPages": "3"}, 3, 100, count=100).next_page is None
+
+
+def test_link_without_next_and_without_totals_means_the_end() -> None:
+    link = capture("008_orders_list_per_page_100_page_3.json")["response"]["headers"]["Link"]
+    assert page_info({"Link": link}, 3, 100, count=100).next_page is None
+
+
+@pytest.mark.parametrize("count, expected", [(100, 2), (99, None), (0, None), (None, 2)])
+def test_with_no_headers_at_all_a_short_page_is_the_end(count, expected) -> None:
+    # The api.w.org Link every response carries is not pagination information.
+    headers = {"Link": '<https://shop.test/wp-json/>; rel="https://api.w.org/"'}
+    assert page_info(headers, 1, 100, count=count).next_page == expected
+
+
+def test_parse_link_header_keeps_each_rel() -> None:
+    link = capture("007_orders_list_per_page_100_page_2.json")["response"]["headers"]["Link"]
+    links = parse_link_header(link)
+    assert set(links) == {"prev", "next"}
+    assert links["next"].endswith("per_page=100&page=3&status%5B0%5D=any&dp=2&context=view")
+
+
+def test_to_dict_carries_has_more() -> None:
+    assert info_for("006_orders_list_per_page_100_page_1.json").to_dict()["has_more"] is True
+
+
+def store_pages(name_by_page: dict[int, str]):
+    """A fetch that answers from captures, recording which pages it was asked for."""
+    asked: list[int] = []
+
+    def fetch(page: int) -> tuple[list[Any], Mapping[str, str]]:
+        asked.append(page)
+        exchange = capture(name_by_page[page])
+        return exchange["response"]["body"], exchange["response"]["headers"]
+
+    return fetch, asked
+
+
+def test_iter_pages_walks_the_real_three_pages_and_stops() -> None:
+    fetch, asked = store_pages({
+        1: "006_orders_list_per_page_100_page_1.json",
+        2: "007_orders_list_per_page_100_page_2.json",
+        3: "008_orders_list_per_page_100_page_3.json",
+    })
+    pages = list(iter_pages(fetch, 1, 100))
+    assert asked == [1, 2, 3]
+    ids = [order["id"] for items, _ in pages for order in items]
+    assert len(ids) == 300 == len(set(ids))
+    assert [info.has_more for _, info in pages] == [True, True, False]
+
+
+def test_iter_pages_stops_at_max_items_without_fetching_more() -> None:
+    fetch, asked = store_pages({
+        1: "006_orders_list_per_page_100_page_1.json",
+        2: "007_orders_list_per_page_100_page_2.json",
+    })
+    pages = list(iter_pages(fetch, 1, 100, max_items=150))
+    assert asked == [1, 2]
+    assert [len(items) for items, _ in pages] == [100, 50]
+    assert pages[-1][1].has_more  # the caller learns that more exist
+    assert list(iter_pages(fetch, 1, 100, max_items=0)) == []
+
+
+def test_iter_pages_refuses_a_store_that_ignores_page() -> None:
+    page_one = capture("006_orders_list_per_page_100_page_1.json")["response"]
+
+    def fetch(page: int):
+        return page_one["body"], page_one["headers"]  # always page 1, always "next: 2"
+
+    walker = iter_pages(fetch, 1, 100)
+    next(walker)
+    with pytest.raises(BadResponseError) as caught:
+        next(walker)
+    assert caught.value.code == "bad_response"
+
+
+def test_iter_pages_refuses_a_next_link_back_to_a_read_page() -> None:
+    def fetch(page: int):
+        link = f'<https://shop.test/wp-json/wc/v3/orders?page={1 if page == 2 else 2}>; rel="next"'
+        return [{"id": page}], {"Link": link}
+
+    with pytest.raises(BadResponseError):
+        list(iter_pages(fetch, 1, 1))
+
+
+@responses.activate
+def test_iter_pages_over_http_follows_link_not_guesswork() -> None:
+    base = "https://shop.test/wp-json/wc/v3/products"
+    responses.add(responses.GET, base, match=[responses.matchers.query_param_matcher({"page": "1"})],
+                  json=[{"id": 1}], headers={"Link": f'<{base}?page=5>; rel="next"'})
+    responses.add(responses.GET, base, match=[responses.matchers.query_param_matcher({"page": "5"})],
+                  json=[{"id": 2}], headers={"X-WP-Total": "2", "X-WP-TotalPages": "5"})
+
+    def fetch(page: int):
+        resp = requests.get(base, params={"page": page})
+        return resp.json(), resp.headers
+
+    pages = list(iter_pages(fetch, 1, 1))
+    assert [items for items, _ in pages] == [[{"id": 1}], [{"id": 2}]]
+    assert [info.page for _, info in pages] == [1, 5]
+    assert len(responses.calls) == 2
+
+
+def test_an_empty_page_ends_the_walk_even_with_a_next_link() -> None:
+    def fetch(page: int):
+        return [], {"Link": f'<https://shop.test/x?page={page + 1}>; rel="next"'}
+
+    assert [info.page for _, info in iter_pages(fetch, 1, 10)] == [1]
