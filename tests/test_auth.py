@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -26,10 +25,8 @@ from woo_connector.connection import Connection
 from woo_connector.errors import ConfigError
 from woo_connector.query import php_pairs
 
-# The real store's recordings live beside the repo: /work/shared/woo-captures.
-CAPTURES = Path(
-    os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures")
-)
+# The real store's recordings, copied into the repo from shared/woo-captures.
+CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 KEY = "ck_c793d3c762ebb146a3df8cd0e20158cb580bad64"
 SECRET = "cs_33c5fa1f212501f0f67db732c25e50950bdf6426"  # local test key of the capture store
 ACCEPTED_SIGNATURES = [  # the store checked the signature and found it right

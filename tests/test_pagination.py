@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -14,10 +13,8 @@ import responses
 from woo_connector.errors import BadResponseError
 from woo_connector.pagination import PageInfo, iter_pages, page_info, parse_link_header
 
-# The real store's recordings live beside the repo: /work/shared/woo-captures.
-CAPTURES = Path(
-    os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures")
-)
+# The real store's recordings, copied into the repo from shared/woo-captures.
+CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 
 
 def capture(name: str) -> dict:

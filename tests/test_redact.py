@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,8 @@ import responses
 
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url
 
-# The real store's recordings live beside the repo: /work/shared/woo-captures.
-CAPTURES = Path(
-    os.environ.get("WOO_CAPTURES", Path(__file__).resolve().parents[2] / "shared" / "woo-captures")
-)
+# The real store's recordings, copied into the repo from shared/woo-captures.
+CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 KEY = "ck_c793d3c762ebb146a3df8cd0e20158cb580bad64"
 SECRET = "cs_33c5fa1f212501f0f67db732c25e50950bdf6426"
 
