@@ -1,0 +1,162 @@
+"""The contract: manifest, schemas and code agree, and the registry refuses to start otherwise."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import woo_connector
+from woo_connector.registry import (
+    ContractError,
+    Registry,
+    collect_functions,
+    load,
+    load_manifest,
+)
+from woo_connector.resources import package_version, schemas_dir
+from woo_connector.validation import SchemaSet
+
+EXPECTED_TOOLS = {
+    "list-orders", "get-order", "update-order", "list-products", "get-product", "create-product",
+    "update-product", "list-customers", "get-customer", "create-customer", "list-coupons",
+    "raw-api-request",
+}
+
+
+@pytest.fixture(scope="module")
+def connector() -> Registry:
+    return load(validate_output=True)
+
+
+def test_load_exposes_the_twelve_tools(connector: Registry) -> None:
+    assert {t.name for t in connector.tools()} == EXPECTED_TOOLS
+    assert connector.manifest["version"] == package_version()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_TOOLS))
+def test_every_tool_is_complete_and_self_contained(connector: Registry, name: str) -> None:
+    tool = connector.describe(name)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", tool["name"])
+    assert tool["title"] and len(tool["description"]) > 20
+    for side in ("inputSchema", "outputSchema"):
+        schema = tool[side]
+        Draft202012Validator.check_schema(schema)
+        assert schema["type"] == "object"
+        text = json.dumps(schema)
+        # Bundled: every $ref points inside the document, so a host needs no files of ours.
+        for ref in re.findall(r'"\$ref": "([^"]*)"', text):
+            assert ref.startswith("#/"), ref
+        Draft202012Validator(schema)  # refs resolve locally
+    for example in tool["inputSchema"].get("examples", []):
+        Draft202012Validator(tool["inputSchema"]).validate(example)
+    hints = tool["annotations"]
+    assert {"readOnlyHint", "destructiveHint", "idempotentHint"} <= set(hints)
+    if hints["readOnlyHint"]:
+        assert not hints["destructiveHint"]
+
+
+def test_read_only_hints_match_the_tool_names(connector: Registry) -> None:
+    for tool in connector.tools():
+        reads = tool.name.startswith(("list-", "get-"))
+        assert tool.annotations["readOnlyHint"] is reads, tool.name
+
+
+def test_bundled_input_schema_validates_like_the_files(connector: Registry) -> None:
+    bundled = Draft202012Validator(connector.describe("update-order")["inputSchema"])
+    good = {"id": 5, "meta_data": [{"key": "erp_id", "value": {"nested": [1, 2]}}]}
+    bad = {"id": 5, "meta_data": [{"key": "erp_id", "value": 1}], "surprise": True}
+    assert bundled.is_valid(good) and not connector.schemas.problems("update-order.input.json", good)
+    assert not bundled.is_valid(bad) and connector.schemas.problems("update-order.input.json", bad)
+
+
+def _registry(manifest=None, functions=None, version=None) -> Registry:
+    return Registry(
+        manifest if manifest is not None else load_manifest(),
+        SchemaSet(schemas_dir()),
+        functions if functions is not None else collect_functions(),
+        version=version if version is not None else package_version(),
+    )
+
+
+def test_refuses_a_manifest_entry_without_a_function() -> None:
+    functions = collect_functions()
+    del functions["list-coupons"]
+    with pytest.raises(ContractError, match="list-coupons: declared in connector.yaml but no function"):
+        _registry(functions=functions)
+
+
+def test_refuses_a_function_and_schema_without_manifest_entry() -> None:
+    manifest = copy.deepcopy(load_manifest())
+    manifest["tools"] = [t for t in manifest["tools"] if t["name"] != "get-order"]
+    with pytest.raises(ContractError) as info:
+        _registry(manifest=manifest)
+    problems = info.value.details["problems"]
+    assert "schema for 'get-order' but no such tool in connector.yaml" in problems
+    assert "function registered for 'get-order' but no such tool in connector.yaml" in problems
+
+
+def test_refuses_a_tool_without_schemas() -> None:
+    manifest = copy.deepcopy(load_manifest())
+    manifest["tools"].append(
+        {"name": "delete-order", "title": "Delete", "description": "Deletes an order for ever.",
+         "annotations": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": True}}
+    )
+    functions = collect_functions()
+    functions["delete-order"] = lambda client, args: {}
+    with pytest.raises(ContractError, match=r"delete-order: no schemas/delete-order\.input/output\.json"):
+        _registry(manifest=manifest, functions=functions)
+
+
+def test_refuses_missing_hints_and_a_version_mismatch() -> None:
+    manifest = copy.deepcopy(load_manifest())
+    del manifest["tools"][0]["annotations"]["destructiveHint"]
+    with pytest.raises(ContractError, match="annotations missing destructiveHint"):
+        _registry(manifest=manifest)
+    with pytest.raises(ContractError, match="package version '9.9.9'"):
+        _registry(version="9.9.9")
+
+
+def test_unknown_tool_is_a_structured_error(connector: Registry) -> None:
+    with pytest.raises(woo_connector.UnknownToolError) as info:
+        connector.invoke("delete-everything", {}, {})
+    assert info.value.to_dict()["code"] == "unknown_tool"
+    assert "list-orders" in info.value.details["tools"]
+
+
+def test_invalid_input_lists_every_bad_field_before_any_request(connector: Registry) -> None:
+    conn = {"site_url": "https://127.0.0.1:9", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
+    with pytest.raises(woo_connector.InvalidInputError) as info:
+        connector.invoke("list-orders", {"per_page": 500, "modified_after": "2026-01-01", "colour": "red"}, conn)
+    pointers = {p["pointer"] for p in info.value.details["problems"]}
+    assert pointers == {"/per_page", "/modified_after", "/colour"}
+    assert info.value.to_dict()["code"] == "invalid_input"
+
+
+def test_connection_is_validated_with_field_names(connector: Registry) -> None:
+    with pytest.raises(woo_connector.ConfigError) as info:
+        connector.invoke("list-orders", {}, {"site_url": "ftp://x", "consumer_key": "ck_x", "verify_ssl": "yes"})
+    pointers = {p["pointer"] for p in info.value.details["problems"]}
+    assert {"/site_url", "/verify_ssl"} <= pointers
+    assert any(p["pointer"] in ("", "/") and "consumer_secret" in p["message"] for p in info.value.details["problems"])
+
+
+def test_public_surface_is_pinned() -> None:
+    assert sorted(woo_connector.__all__) == sorted(
+        [
+            "load", "Registry", "ToolSpec", "hookimpl", "WooConnectorError", "ContractError",
+            "InvalidInputError", "UnknownToolError", "ConfigError", "AuthFailedError",
+            "PermissionDeniedError", "NotFoundError", "InvalidRequestError", "RateLimitedError",
+            "ServerError", "NetworkError", "RequestTimeoutError", "BadResponseError",
+            "RedirectRefusedError",
+        ]
+    )
+    codes = {getattr(woo_connector, n).code for n in woo_connector.__all__ if n.endswith("Error")}
+    assert {
+        "invalid_input", "unknown_tool", "config_error", "auth_failed", "permission_denied",
+        "not_found", "invalid_request", "rate_limited", "server_error", "network_error", "timeout",
+        "bad_response", "redirect_refused",
+    } <= codes
