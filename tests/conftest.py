@@ -1,0 +1,151 @@
+"""Shared fixtures: the sandbox store over HTTP and HTTPS, started once per test session.
+
+Starting a store costs a seed run and (for HTTPS) a CA, so integration tests share two running
+sandboxes; every test leaves them as it found them because faults, the site mode and the request
+log are reset after each test that used them. ``standin_sandbox`` starts a sandbox in front of a
+tiny fake store instead, for tests of the transport alone.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from woo_connector.sandbox import ApiError, ApiKey, Faults, Request, Response, Sandbox
+
+SESSION_SEED = 42
+SESSION_ORDERS = 300
+
+_running: list[Sandbox] = []
+
+
+def _session_sandbox(https: bool) -> Iterator[Sandbox]:
+    sandbox = Sandbox(seed=SESSION_SEED, orders=SESSION_ORDERS, https=https).start()
+    _running.append(sandbox)
+    try:
+        yield sandbox
+    finally:
+        _running.remove(sandbox)
+        sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_http() -> Iterator[Sandbox]:
+    """The seeded store on http://127.0.0.1:<free port> (OAuth 1.0a only, as on a real store)."""
+    yield from _session_sandbox(https=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox_https() -> Iterator[Sandbox]:
+    """The seeded store on https://127.0.0.1:<free port>; its CA is at ``sandbox_https.ca_bundle``."""
+    yield from _session_sandbox(https=True)
+
+
+@pytest.fixture(autouse=True)
+def _reset_sandboxes() -> Iterator[None]:
+    """After each test: faults off, WooCommerce on, request log empty, on every running sandbox."""
+    yield
+    for sandbox in list(_running):
+        sandbox.faults.reset()
+        sandbox.mode = "woocommerce"
+        sandbox.requests_log.clear()
+
+
+@pytest.fixture
+def http_faults(sandbox_http: Sandbox) -> Faults:
+    """The HTTP sandbox's fault knobs (reset after the test)."""
+    return sandbox_http.faults
+
+
+@pytest.fixture
+def https_faults(sandbox_https: Sandbox) -> Faults:
+    """The HTTPS sandbox's fault knobs (reset after the test)."""
+    return sandbox_https.faults
+
+
+# -- a stand-in store for tests of the transport alone -----------------------------------------
+
+
+class StandInStore:
+    """Just enough store for the transport: keys, a lock, a save counter and a churn counter."""
+
+    def __init__(self) -> None:
+        self.seed = 7
+        self.lock = threading.RLock()
+        self.keys = {
+            k.consumer_key: k
+            for k in (
+                ApiKey("ck_" + "1" * 40, "cs_" + "a" * 40, "read_write", 1, "administrator"),
+                ApiKey("ck_" + "2" * 40, "cs_" + "b" * 40, "read", 1, "administrator"),
+                ApiKey("ck_" + "3" * 40, "cs_" + "c" * 40, "read_write", 2, "shop_manager"),
+            )
+        }
+        self.orders: list[dict[str, Any]] = [{"id": i, "status": "processing"} for i in range(1, 6)]
+        self.saves = 0
+        self.requests: list[Request] = []
+
+    def save(self) -> None:
+        self.saves += 1
+
+    def churn(self, rng: random.Random) -> None:
+        self.orders.append({"id": len(self.orders) + 1, "status": rng.choice(["pending", "processing"])})
+
+
+def _require_key(request: Request, message: str) -> None:
+    if request.key is None:
+        raise ApiError(401, "woocommerce_rest_cannot_view", message)
+
+
+def _list_orders(store: StandInStore, request: Request) -> Response:
+    store.requests.append(request)
+    _require_key(request, "Sorry, you cannot list resources.")
+    return Response(200, list(store.orders), {"X-WP-Total": str(len(store.orders)), "X-WP-TotalPages": "1"})
+
+
+def _create_order(store: StandInStore, request: Request) -> Response:
+    store.requests.append(request)
+    _require_key(request, "Sorry, you are not allowed to create resources.")
+    order = {"id": len(store.orders) + 1, **(request.body or {})}
+    store.orders.append(order)
+    return Response(201, order, {"Location": f"{request.base_url}/wp-json/wc/v3/orders/{order['id']}"})
+
+
+def _get_order(store: StandInStore, request: Request) -> Response:
+    store.requests.append(request)
+    _require_key(request, "Sorry, you cannot view this resource.")
+    for order in store.orders:
+        if order["id"] == int(request.params["id"]):
+            return Response(200, order)
+    raise ApiError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+
+
+def standin_resolve(method: str, route: str) -> tuple[Callable[..., Response], dict[str, str]]:
+    """Two routes: /orders (GET, POST) and /orders/<id> (GET, PUT, PATCH, DELETE -> the getter)."""
+    if route == "/orders" and method in ("GET", "POST"):
+        return (_list_orders if method == "GET" else _create_order), {}
+    parts = route.strip("/").split("/")
+    if len(parts) == 2 and parts[0] == "orders" and parts[1].isdigit():
+        if method in ("GET", "PUT", "PATCH", "DELETE"):
+            return _get_order, {"id": parts[1]}
+    raise ApiError(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+
+@pytest.fixture
+def standin_sandbox() -> Iterator[Callable[..., Sandbox]]:
+    """A factory: ``standin_sandbox(https=False, **kw)`` starts a sandbox over a StandInStore."""
+    started: list[Sandbox] = []
+
+    def start(**kwargs: Any) -> Sandbox:
+        kwargs.setdefault("store", StandInStore())
+        kwargs.setdefault("resolve", standin_resolve)
+        sandbox = Sandbox(**kwargs).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in started:
+        sandbox.stop()
