@@ -1,0 +1,524 @@
+"""Contract tests for schemas/: valid Draft 2020-12, resolvable refs, valid examples, and the
+real store's bodies from the captures validating against the defs.
+
+The captures are the ground truth for output shapes, so every order, product, variation,
+customer, coupon and order note the real WooCommerce 10 store sent must validate; a body with
+one field of the wrong type must not.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from woo_connector import errors as error_tree
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "schemas"
+CAPTURES = Path(os.environ.get("WOO_CAPTURES_DIR", REPO.parent / "shared" / "woo-captures"))
+ID_BASE = "https://woo-connector.dev/schemas/"
+META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+
+TOOLS = [
+    "list-orders",
+    "get-order",
+    "update-order",
+    "list-products",
+    "get-product",
+    "create-product",
+    "update-product",
+    "list-customers",
+    "get-customer",
+    "create-customer",
+    "list-coupons",
+    "raw-api-request",
+]
+LIST_TOOLS = ["list-orders", "list-products", "list-customers", "list-coupons"]
+TOOL_FILE = re.compile(r"^[a-z]+(-[a-z]+)*\.(input|output)\.json$")
+SCHEMA_FILES = sorted(p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.json"))
+
+
+def _load(rel: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS / rel).read_text(encoding="utf-8"))
+
+
+REGISTRY: Registry = Registry().with_resources(
+    (ID_BASE + rel, Resource.from_contents(_load(rel), default_specification=DRAFT202012))
+    for rel in SCHEMA_FILES
+)
+
+
+def validator(rel: str) -> Draft202012Validator:
+    """A validator for one file that resolves refs through the registry and checks formats."""
+    return Draft202012Validator(
+        _load(rel), registry=REGISTRY, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def errors_of(rel: str, instance: Any) -> list[str]:
+    return [e.message for e in validator(rel).iter_errors(instance)]
+
+
+def walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every sub-schema-ish dict with its JSON pointer, so checks can name the culprit."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            if key in ("examples", "default", "const", "enum"):
+                continue
+            yield from walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from walk(value, f"{path}/{n}")
+
+
+# --------------------------------------------------------------------------- files and layout
+
+
+@pytest.mark.parametrize("rel", SCHEMA_FILES)
+def test_file_is_valid_draft_2020_12_with_id_title_description(rel: str) -> None:
+    schema = _load(rel)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == META_SCHEMA
+    assert schema["$id"] == ID_BASE + rel
+    assert schema["title"].strip()
+    assert schema["description"].strip()
+
+
+@pytest.mark.parametrize("rel", SCHEMA_FILES)
+def test_every_ref_is_relative_and_resolves(rel: str) -> None:
+    schema = _load(rel)
+    resolver = REGISTRY.resolver(base_uri=schema["$id"])
+    refs = [(p, n["$ref"]) for p, n in walk(schema) if isinstance(n.get("$ref"), str)]
+    for pointer, ref in refs:
+        assert not ref.startswith(("http:", "https:", "/")), f"{rel}{pointer}: absolute $ref {ref}"
+        resolved = resolver.lookup(ref).contents
+        assert isinstance(resolved, dict) and resolved, f"{rel}{pointer}: {ref} is empty"
+
+
+def test_top_level_refs_go_through_defs_and_defs_refs_are_siblings() -> None:
+    for rel in SCHEMA_FILES:
+        for pointer, node in walk(_load(rel)):
+            ref = node.get("$ref")
+            if not isinstance(ref, str):
+                continue
+            if rel.startswith("defs/"):
+                assert "/" not in ref.split("#")[0], f"{rel}{pointer}: {ref}"
+            else:
+                assert ref.startswith("defs/"), f"{rel}{pointer}: {ref}"
+
+
+def test_every_tool_has_both_files_and_nothing_else_is_there() -> None:
+    top = {p.name for p in SCHEMAS.glob("*.json")}
+    expected = {f"{t}.{side}.json" for t in TOOLS for side in ("input", "output")}
+    expected |= {"verify.output.json", "connection.json"}
+    assert top == expected
+    for name in top - {"connection.json"}:
+        assert TOOL_FILE.match(name), name
+
+
+@pytest.mark.parametrize("rel", SCHEMA_FILES)
+def test_examples_validate_where_they_sit(rel: str) -> None:
+    """Top-level examples and property-level examples alike: an agent copies both."""
+    root = validator(rel)
+    found = 0
+    for pointer, node in walk(_load(rel)):
+        for n, example in enumerate(node.get("examples", [])):
+            found += 1
+            problems = [e.message for e in root.evolve(schema=node).iter_errors(example)]
+            assert not problems, f"{rel}{pointer}/examples/{n}: {problems}"
+    if rel.endswith(".input.json") or rel == "connection.json":
+        assert found, f"{rel} has no examples"
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_inputs_are_closed_objects_with_described_properties_and_examples(tool: str) -> None:
+    schema = _load(f"{tool}.input.json")
+    assert schema["type"] == "object"
+    assert schema["additionalProperties"] is False
+    assert 1 <= len(schema["examples"]) <= 3
+    for name, prop in schema["properties"].items():
+        assert prop.get("description", "").strip(), f"{tool}.{name} has no description"
+
+
+@pytest.mark.parametrize("rel", [r for r in SCHEMA_FILES if r.endswith(".output.json")])
+def test_outputs_are_objects(rel: str) -> None:
+    assert _load(rel)["type"] == "object"
+
+
+@pytest.mark.parametrize(
+    "rel", [r for r in SCHEMA_FILES if r.startswith("defs/") and not r.endswith("_input.json")]
+)
+def test_output_defs_require_nothing_and_stay_open(rel: str) -> None:
+    """_fields can project any subset and plugins add fields, so a def must not insist."""
+    if rel == "defs/error.json":  # the connector's own object, always complete
+        return
+    for pointer, node in walk(_load(rel)):
+        assert "required" not in node, f"{rel}{pointer}"
+        if node.get("type") == "object" and "properties" in node:
+            assert node.get("additionalProperties") is True, f"{rel}{pointer}"
+
+
+def _rules(prop: dict[str, Any]) -> dict[str, Any]:
+    """A property without its wording, which names the resource."""
+    return {k: v for k, v in prop.items() if k != "description"}
+
+
+def test_list_tools_share_identical_collection_parameters() -> None:
+    """The shared filters are written out in each file for agents; this keeps them in step."""
+    shared = ["context", "page", "per_page", "offset", "search", "_fields", "all_pages", "max_items"]
+    dated = ["after", "before", "modified_after", "modified_before", "dates_are_gmt"]
+    first = _load("list-orders.input.json")["properties"]
+    for tool in LIST_TOOLS[1:]:
+        props = _load(f"{tool}.input.json")["properties"]
+        names = shared + (dated if tool != "list-customers" else [])
+        for name in names:
+            assert _rules(props[name]) == _rules(first[name]), f"{tool}.{name} drifted from list-orders"
+        for name in ("include", "exclude"):
+            assert props[name]["items"] == first[name]["items"]
+
+
+def test_secrets_are_marked_write_only() -> None:
+    conn = _load("connection.json")
+    secret = conn["properties"]["consumer_secret"]
+    assert secret["writeOnly"] is True and secret["x-secret"] is True
+    password = _load("create-customer.input.json")["properties"]["password"]
+    assert password["writeOnly"] is True and password["x-secret"] is True
+
+
+# --------------------------------------------------------------------------- real store bodies
+
+_KIND_PATHS = {
+    "order": re.compile(r"^/orders(/\d+)?$"),
+    "order_note": re.compile(r"^/orders/\d+/notes(/\d+)?$"),
+    "product": re.compile(r"^/products(/\d+)?$"),
+    "variation": re.compile(r"^/products/\d+/variations(/\d+)?$"),
+    "customer": re.compile(r"^/customers(/\d+)?$"),
+    "coupon": re.compile(r"^/coupons(/\d+)?$"),
+}
+
+
+def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Every resource object in a 2xx capture body, sorted by kind."""
+    assert CAPTURES.is_dir(), f"captures not found at {CAPTURES} (set WOO_CAPTURES_DIR)"
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = {k: [] for k in _KIND_PATHS}
+    for path in sorted(CAPTURES.glob("[0-9][0-9][0-9]_*.json")):
+        exchange = json.loads(path.read_text(encoding="utf-8"))
+        if exchange["response"]["status"] not in (200, 201):
+            continue
+        route = exchange["request"]["path"].removeprefix("/wp-json/wc/v3")
+        body = exchange["response"]["body"]
+        for kind, pattern in _KIND_PATHS.items():
+            if pattern.match(route):
+                items = body if isinstance(body, list) else [body]
+                found[kind].extend((path.name, item) for item in items if isinstance(item, dict))
+    return found
+
+
+CAPTURED = _capture_objects()
+
+
+@pytest.mark.parametrize(
+    "kind,minimum",
+    [("order", 800), ("product", 600), ("variation", 20), ("customer", 100), ("coupon", 10), ("order_note", 3)],
+)
+def test_every_captured_object_validates_against_its_def(kind: str, minimum: int) -> None:
+    objects = CAPTURED[kind]
+    assert len(objects) >= minimum, f"only {len(objects)} {kind} objects found"
+    check = validator(f"defs/{kind}.json")
+    failures = [
+        f"{name} id={obj.get('id')}: {e.json_path}: {e.message}"
+        for name, obj in objects
+        for e in check.iter_errors(obj)
+    ]
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_order_captures_cover_lists_reads_and_writes() -> None:
+    files = {int(name[:3]) for name, _ in CAPTURED["order"]}
+    # 009/010 are pages past the end, 030 the empty trash, 042 a never-ordered product, 043 no drafts yet
+    empty = {9, 10, 30, 42, 43}
+    assert set(range(5, 56)) - empty <= files
+
+
+def _first(kind: str, predicate=lambda o: True) -> dict[str, Any]:
+    return copy.deepcopy(next(o for _, o in CAPTURED[kind] if predicate(o)))
+
+
+def test_a_deliberately_broken_order_fails() -> None:
+    order = _first("order", lambda o: o.get("line_items") and "total" in o)
+    assert not errors_of("defs/order.json", order)
+    order["total"] = float(order["total"])
+    assert errors_of("defs/order.json", order)
+
+
+@pytest.mark.parametrize(
+    "kind,path,bad",
+    [
+        ("order", ("line_items", 0, "price"), "24.50"),  # price is the one numeric money field
+        ("order", ("date_created",), "2026-11-25T17:53:38+11:00"),  # WooCommerce sends no offset
+        ("order", ("billing",), "Olivia Kelly"),
+        ("product", ("stock_quantity",), "lots"),
+        ("product", ("regular_price",), 19.95),
+        ("variation", ("attributes",), {"id": 1}),
+        ("customer", ("email",), None),
+        ("coupon", ("usage_limit",), "10"),
+        ("order_note", ("customer_note",), "yes"),
+    ],
+)
+def test_wrongly_typed_fields_fail(kind: str, path: tuple, bad: Any) -> None:
+    obj = _first(kind, lambda o: bool(o.get(path[0])) or path[0] in o)
+    target = obj
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = bad
+    assert errors_of(f"defs/{kind}.json", obj)
+
+
+# --------------------------------------------------------------------------- input payloads
+
+
+def test_list_orders_refuses_a_date_without_time_like_the_store() -> None:
+    assert errors_of("list-orders.input.json", {"modified_after": "2026-11-26"})  # capture 245
+    assert errors_of("list-orders.input.json", {"after": "yesterday"})  # capture 243
+    assert errors_of("list-orders.input.json", {"modified_after": "2024-13-45T00:00:00"})  # 244
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-11-26T18:09:35", "2026-11-26T07:09:35Z", "2026-11-26T07:09:35.250+11:00", "2026-07-31T00:00:00"],
+)
+def test_list_orders_accepts_date_times_the_store_accepts(value: str) -> None:
+    assert not errors_of("list-orders.input.json", {"modified_after": value, "dates_are_gmt": True})
+
+
+@pytest.mark.parametrize("per_page", [0, 101, 500, "abc"])
+def test_per_page_outside_1_to_100_fails(per_page: Any) -> None:
+    for tool in LIST_TOOLS:
+        assert errors_of(f"{tool}.input.json", {"per_page": per_page}), tool
+
+
+def test_page_zero_and_unknown_fields_fail() -> None:
+    assert errors_of("list-orders.input.json", {"page": 0})
+    assert errors_of("list-orders.input.json", {"frobnicate": "yes"})
+    assert errors_of("get-order.input.json", {"id": 1, "context": "edit", "foo": 1})
+    assert errors_of("create-product.input.json", {"name": "X", "totally_unknown_field": 123})
+
+
+def test_status_takes_custom_slugs_alone_or_in_arrays() -> None:
+    for status in ["awaiting-shipment", ["awaiting-shipment", "on-hold"], "any", "trash", ["checkout-draft"]]:
+        assert not errors_of("list-orders.input.json", {"status": status}), status
+    for status in ["Not A Slug", [], ["ok", "bad slug"], "on-hold,pending"]:
+        assert errors_of("list-orders.input.json", {"status": status}), status
+
+
+def test_customer_zero_lists_guests_and_id_lists_hold_positive_ints() -> None:
+    assert not errors_of("list-orders.input.json", {"customer": 0, "include": [355, 356]})
+    assert errors_of("list-orders.input.json", {"customer": -1})
+    assert errors_of("list-orders.input.json", {"include": [0]})
+    assert errors_of("list-orders.input.json", {"include": "355,356"})
+
+
+def test_fields_accepts_a_list_or_a_comma_string() -> None:
+    assert not errors_of("list-orders.input.json", {"_fields": ["id", "billing.email"]})
+    assert not errors_of("list-orders.input.json", {"_fields": "id,status,date_modified_gmt,total"})
+    assert errors_of("list-orders.input.json", {"_fields": "id, status"})
+    assert errors_of("list-orders.input.json", {"_fields": []})
+
+
+@pytest.mark.parametrize("price", ["19.95", 19.95, 20, "", "0"])
+def test_create_product_takes_prices_as_numbers_or_decimal_strings(price: Any) -> None:
+    assert not errors_of("create-product.input.json", {"name": "Numeric Price", "regular_price": price})
+
+
+@pytest.mark.parametrize("price", ["19,95", "$19.95", -1, "abc", True])
+def test_create_product_refuses_prices_that_are_not_decimals(price: Any) -> None:
+    assert errors_of("create-product.input.json", {"name": "Bad Price", "regular_price": price})
+
+
+def test_variations_only_with_type_variable() -> None:
+    variation = {"regular_price": "29.95", "attributes": [{"id": 2, "option": "Black"}]}
+    assert not errors_of(
+        "create-product.input.json", {"name": "Cap", "type": "variable", "variations": [variation]}
+    )
+    assert errors_of("create-product.input.json", {"name": "Cap", "type": "simple", "variations": [variation]})
+    assert errors_of("create-product.input.json", {"name": "Cap", "variations": [variation]})
+    assert "variations" not in _load("update-product.input.json")["properties"]
+
+
+def test_variation_attributes_need_an_option_and_id_or_name() -> None:
+    base = {"name": "Cap", "type": "variable"}
+    assert errors_of("create-product.input.json", {**base, "variations": [{"attributes": [{"option": "Black"}]}]})
+    assert errors_of("create-product.input.json", {**base, "variations": [{"attributes": [{"id": 2}]}]})
+
+
+def test_store_refusals_from_the_captures_are_refused_here_too() -> None:
+    assert errors_of("create-product.input.json", {"name": "Bad Type", "type": "bundle"})  # 121
+    assert errors_of(
+        "create-product.input.json", {"name": "Bad Stock", "manage_stock": True, "stock_quantity": "lots"}
+    )  # 122
+    assert errors_of("create-customer.input.json", {"first_name": "No Email"})  # 146
+    assert errors_of("create-customer.input.json", {"email": "not-an-email"})  # 145
+    assert errors_of("update-order.input.json", {"id": 752, "billing": {"email": "not-an-email"}})  # 057
+
+
+def _request_body(number: int) -> dict[str, Any]:
+    path = next(CAPTURES.glob(f"{number:03d}_*.json"))
+    return json.loads(path.read_text(encoding="utf-8"))["request"]["body"]
+
+
+@pytest.mark.parametrize("number", [48, 49, 50, 51, 52, 53, 54, 55, 233, 259])
+def test_captured_order_updates_are_valid_update_order_payloads(number: int) -> None:
+    assert not errors_of("update-order.input.json", {"id": 752, **_request_body(number)})
+
+
+@pytest.mark.parametrize("number", [107, 108, 120])
+def test_captured_product_creates_are_valid_create_product_payloads(number: int) -> None:
+    assert not errors_of("create-product.input.json", _request_body(number))
+
+
+@pytest.mark.parametrize("number", [112, 113, 114, 115])
+def test_captured_product_updates_are_valid_update_product_payloads(number: int) -> None:
+    assert not errors_of("update-product.input.json", {"id": 756, **_request_body(number)})
+
+
+def test_captured_variation_creates_are_valid_variation_inputs() -> None:
+    batch = _request_body(109)["create"] + [_request_body(110)]
+    payload = {"name": "Cap", "type": "variable", "variations": batch}
+    assert not errors_of("create-product.input.json", payload)
+
+
+def test_captured_customer_create_is_a_valid_payload() -> None:
+    assert not errors_of("create-customer.input.json", _request_body(142))
+
+
+def test_update_order_needs_a_change_and_a_well_formed_note() -> None:
+    assert errors_of("update-order.input.json", {"id": 752})
+    assert not errors_of("update-order.input.json", {"id": 752, "note": {"note": "Shipped."}})
+    assert errors_of("update-order.input.json", {"id": 752, "note": {"note": ""}})
+    assert errors_of("update-order.input.json", {"id": 752, "note": {"customer_note": True}})
+    assert errors_of("update-order.input.json", {"status": "completed"})
+
+
+def test_meta_data_writes_need_id_or_key_and_take_any_value() -> None:
+    for value in [None, "x", 3, {"carrier": "AusPost", "parcels": [1, 2]}, [1], True]:
+        assert not errors_of("update-order.input.json", {"id": 1, "meta_data": [{"key": "k", "value": value}]})
+    assert errors_of("update-order.input.json", {"id": 1, "meta_data": [{"value": "orphan"}]})
+    assert errors_of("update-order.input.json", {"id": 1, "meta_data": [{"key": "k"}]})
+
+
+def test_raw_request_paths_stay_on_the_store() -> None:
+    good = ["/orders/377/refunds", "/wp-json/wc/v2/orders", "/"]
+    for path in good:
+        assert not errors_of("raw-api-request.input.json", {"path": path}), path
+    for path in ["orders", "//evil.example/steal", "https://evil.example/x", "/orders 1"]:
+        assert errors_of("raw-api-request.input.json", {"path": path}), path
+    assert errors_of("raw-api-request.input.json", {"path": "/orders", "method": "TRACE"})
+    assert errors_of("raw-api-request.input.json", {"path": "/orders", "query": {"consumer_secret": "x"}})
+    assert not errors_of(
+        "raw-api-request.input.json",
+        {"path": "/orders", "query": {"status": ["a", "b"], "per_page": 5, "x": True}, "body": [1, {"a": None}]},
+    )
+
+
+@pytest.mark.parametrize(
+    "change,ok",
+    [
+        ({}, True),
+        ({"auth": "oauth1", "site_url": "http://127.0.0.1:8080"}, True),
+        ({"timeout": 300, "verify_ssl": False, "ca_bundle": "/etc/ssl/ca.pem"}, True),
+        ({"timeout": 0}, False),
+        ({"timeout": 301}, False),
+        ({"auth": "bearer"}, False),
+        ({"site_url": "ftp://shop.example.com"}, False),
+        ({"consumer_key": ""}, False),
+        ({"password": "x"}, False),
+    ],
+)
+def test_connection_schema(change: dict[str, Any], ok: bool) -> None:
+    conn = {"site_url": "https://shop.example.com", "consumer_key": "ck_x", "consumer_secret": "cs_x", **change}
+    assert (not errors_of("connection.json", conn)) is ok
+
+
+def test_connection_needs_key_and_secret() -> None:
+    assert errors_of("connection.json", {"site_url": "https://shop.example.com", "consumer_key": "ck_x"})
+
+
+# --------------------------------------------------------------------------- output shapes
+
+
+def _list_page(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"items": items, "page": 1, "per_page": 100, "total": 312, "total_pages": 4, "has_more": True, "next_page": 2}
+
+
+def test_list_output_wraps_captured_items_and_is_closed() -> None:
+    orders = [o for n, o in CAPTURED["order"] if n.startswith("006_")]
+    assert len(orders) == 100
+    assert not errors_of("list-orders.output.json", _list_page(orders))
+    projected = [o for n, o in CAPTURED["order"] if n.startswith("014_")]
+    assert not errors_of("list-orders.output.json", _list_page(projected))
+    assert errors_of("list-orders.output.json", {**_list_page(orders), "extra": 1})
+    assert errors_of("list-orders.output.json", {k: v for k, v in _list_page(orders).items() if k != "total"})
+    end = {"items": [], "page": 4, "per_page": 100, "total": None, "total_pages": None, "has_more": False, "next_page": None}
+    for tool in LIST_TOOLS:
+        assert not errors_of(f"{tool}.output.json", end)
+
+
+def test_every_connector_error_serialises_into_error_json() -> None:
+    for name in error_tree.__all__:
+        cls = getattr(error_tree, name)
+        err = cls("Sorry, you cannot list resources.", http_status=401, woo_code="woocommerce_rest_cannot_view")
+        assert not errors_of("defs/error.json", err.to_dict()), name
+    assert errors_of("defs/error.json", {"code": "auth_failed", "message": "x"})
+
+
+def test_create_product_output_reports_partial_variation_failure() -> None:
+    product = _first("product", lambda o: o.get("type") == "variable")
+    variations = [o for _, o in CAPTURED["variation"]][:2]
+    failure = error_tree.InvalidRequestError(
+        "Invalid or duplicated SKU.", http_status=400, woo_code="product_invalid_sku"
+    ).to_dict()
+    out = {
+        **product,
+        "variation_details": variations,
+        "variation_errors": [{"index": 2, "sku": "CAP-CAP-001-2", "error": failure}],
+        "complete": False,
+    }
+    assert not errors_of("create-product.output.json", out)
+    out["variation_errors"][0]["index"] = "2"
+    assert errors_of("create-product.output.json", out)
+
+
+def test_update_order_output_carries_the_added_note() -> None:
+    order = _first("order")
+    note = _first("order_note")
+    assert not errors_of("update-order.output.json", {**order, "added_note": note})
+    assert errors_of("update-order.output.json", {**order, "added_note": {"id": "540"}})
+
+
+def test_verify_and_raw_outputs() -> None:
+    ok = {
+        "ok": True,
+        "store_url": "https://127.0.0.1:8443",
+        "api_url": "https://127.0.0.1:8443/wp-json/wc/v3",
+        "wc_version": "10.0.2",
+        "wp_version": "6.8.8",
+        "auth_method": "basic",
+        "message": "Connected.",
+    }
+    assert not errors_of("verify.output.json", ok)
+    failed = {**ok, "ok": False, "wc_version": None, "error": error_tree.AuthFailedError("Consumer secret is invalid.").to_dict()}
+    assert not errors_of("verify.output.json", failed)
+    assert errors_of("verify.output.json", {**ok, "auth_method": "auto"})
+    raw = {"status": 200, "headers": {"X-WP-Total": "312"}, "body": [{"id": 1}]}
+    assert not errors_of("raw-api-request.output.json", raw)
+    assert errors_of("raw-api-request.output.json", {**raw, "headers": {"X-WP-Total": 312}})
