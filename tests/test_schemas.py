@@ -187,6 +187,25 @@ def test_list_tools_share_identical_collection_parameters() -> None:
             assert props[name]["items"] == first[name]["items"]
 
 
+@pytest.mark.parametrize("tool", ["update-order", "update-product"])
+def test_update_inputs_carry_no_defaults(tool: str) -> None:
+    """A host that fills defaults in must not turn {id, price} into {id, price, type: simple}."""
+    for name, prop in _load(f"{tool}.input.json")["properties"].items():
+        assert "default" not in prop, f"{tool}.{name}"
+
+
+def test_list_outputs_share_one_envelope() -> None:
+    def envelope(tool: str) -> dict[str, Any]:
+        schema = _load(f"{tool}.output.json")
+        props = {k: _rules(v) for k, v in schema["properties"].items() if k != "items"}
+        return {"properties": props, "required": schema["required"], "closed": schema["additionalProperties"]}
+
+    first = envelope(LIST_TOOLS[0])
+    assert first["closed"] is False
+    for tool in LIST_TOOLS[1:]:
+        assert envelope(tool) == first, tool
+
+
 def test_secrets_are_marked_write_only() -> None:
     conn = _load("connection.json")
     secret = conn["properties"]["consumer_secret"]
