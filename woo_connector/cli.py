@@ -180,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "invoke":
             payload = read_payload(args.input)
-            connector.tool(args.tool)  # an unknown tool is reported before the connection
+            connector.tool(args.tool)  # an unknown tool and a bad payload are reported
+            connector.check_input(args.tool, payload)  # before a missing connection
             result = connector.invoke(args.tool, payload, connection_from(args.connection))
             _emit(result)
             return EXIT_OK

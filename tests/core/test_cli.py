@@ -1,0 +1,119 @@
+"""The CLI contract: JSON on stdout, one human line on stderr, exit 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import responses
+
+from captures import capture, register
+from woo_connector import cli
+
+SITE = "https://127.0.0.1:8443"
+
+
+@pytest.fixture
+def conn_file(tmp_path: Path) -> Path:
+    import base64
+
+    auth = capture(5)["request"]["headers"]["Authorization"].split()[1]
+    key, secret = base64.b64decode(auth).decode().split(":")
+    path = tmp_path / "conn.json"
+    path.write_text(json.dumps({"site_url": SITE, "consumer_key": key, "consumer_secret": secret}))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in cli.ENV_FIELDS:
+        monkeypatch.delenv(var, raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tools_json_lists_schemas_and_annotations(capsys) -> None:
+    code, out, _ = run(capsys, "tools", "--json")
+    tools = json.loads(out)
+    assert code == 0 and len(tools) == 12
+    assert all({"name", "title", "description", "inputSchema", "outputSchema", "annotations"} <= set(t) for t in tools)
+
+
+def test_describe_is_readable(capsys) -> None:
+    code, out, _ = run(capsys, "describe", "update-order")
+    assert code == 0
+    assert out.startswith("update-order - Update order")
+    assert "id (required)" in out and "Example input:" in out
+
+
+def test_invoke_prints_the_result(capsys, conn_file: Path) -> None:
+    with responses.RequestsMock() as rsps:
+        exchange = register(rsps, 17)
+        code, out, err = run(capsys, "invoke", "get-order", "--input", '{"id": 377}', "--connection", str(conn_file))
+    assert code == 0 and err == ""
+    assert json.loads(out)["id"] == exchange["response"]["body"]["id"] == 377
+
+
+def test_invoke_reads_input_from_a_file_and_stdin(capsys, conn_file: Path, tmp_path: Path, monkeypatch) -> None:
+    payload = tmp_path / "in.json"
+    payload.write_text('{"id": 377}')
+    import io
+
+    with responses.RequestsMock() as rsps:
+        register(rsps, 17)
+        register(rsps, 17)
+        code1, out1, _ = run(capsys, "invoke", "get-order", "--input", f"@{payload}", "--connection", str(conn_file))
+        monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 377}'))
+        code2, out2, _ = run(capsys, "invoke", "get-order", "--input", "-", "--connection", str(conn_file))
+    assert code1 == code2 == 0 and json.loads(out1) == json.loads(out2)
+
+
+def test_invalid_input_exits_2_with_the_error_object(capsys) -> None:
+    code, out, err = run(capsys, "invoke", "list-orders", "--input", '{"per_page": 0}')
+    error = json.loads(out)["error"]
+    assert code == 2
+    assert error["code"] == "invalid_input" and error["details"]["problems"][0]["pointer"] == "/per_page"
+    assert err.startswith("woo-connector: invalid_input:") and err.count("\n") == 1
+
+
+def test_malformed_json_input_exits_2(capsys) -> None:
+    code, out, _ = run(capsys, "invoke", "get-order", "--input", "{id: 1}")
+    assert code == 2 and json.loads(out)["error"]["code"] == "invalid_input"
+
+
+def test_store_errors_exit_1_without_the_secret(capsys, conn_file: Path) -> None:
+    secret = json.loads(conn_file.read_text())["consumer_secret"]
+    with responses.RequestsMock() as rsps:
+        register(rsps, 224)
+        code, out, err = run(capsys, "invoke", "get-order", "--input", '{"id": 999999}', "--connection", str(conn_file))
+    error = json.loads(out)["error"]
+    assert code == 1 and error["code"] == "not_found" and error["http_status"] == 404
+    assert secret not in out and secret not in err
+
+
+def test_connection_from_environment(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("WOO_SITE_URL", SITE + "/")
+    monkeypatch.setenv("WOO_CONSUMER_KEY", "ck_envkey")
+    monkeypatch.setenv("WOO_CONSUMER_SECRET", "cs_envsecret")
+    monkeypatch.setenv("WOO_VERIFY_SSL", "false")
+    monkeypatch.setenv("WOO_TIMEOUT", "7.5")
+    assert cli.connection_from(None) == {
+        "site_url": SITE + "/", "consumer_key": "ck_envkey", "consumer_secret": "cs_envsecret",
+        "verify_ssl": False, "timeout": 7.5,
+    }
+
+
+def test_missing_connection_is_a_config_error(capsys) -> None:
+    code, out, err = run(capsys, "invoke", "get-order", "--input", '{"id": 1}')
+    assert code == 1 and json.loads(out)["error"]["code"] == "config_error"
+    assert "WOO_SITE_URL" in err
+
+
+def test_unknown_tool(capsys) -> None:
+    code, out, _ = run(capsys, "invoke", "delete-store", "--input", "{}")
+    assert code == 1 and json.loads(out)["error"]["code"] == "unknown_tool"
