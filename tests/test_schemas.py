@@ -538,6 +538,8 @@ def test_verify_and_raw_outputs() -> None:
     failed = {**ok, "ok": False, "wc_version": None, "error": error_tree.AuthFailedError("Consumer secret is invalid.").to_dict()}
     assert not errors_of("verify.output.json", failed)
     assert errors_of("verify.output.json", {**ok, "auth_method": "auto"})
+    bad_url = {**failed, "auth_method": None}  # the connection failed before a method was chosen
+    assert not errors_of("verify.output.json", bad_url)
     raw = {"status": 200, "headers": {"X-WP-Total": "312"}, "body": [{"id": 1}]}
     assert not errors_of("raw-api-request.output.json", raw)
     assert errors_of("raw-api-request.output.json", {**raw, "headers": {"X-WP-Total": 312}})
