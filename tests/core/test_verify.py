@@ -1,0 +1,140 @@
+"""The verify hook tells each way a connection can be wrong from the others (HTTP mocked)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+
+import pytest
+import responses
+
+from captures import capture, register
+from woo_connector.registry import Registry, load
+
+SITE = "https://127.0.0.1:8443"
+API = SITE + "/wp-json/wc/v3"
+
+
+def creds() -> tuple[str, str]:
+    auth = capture(5)["request"]["headers"]["Authorization"].split()[1]
+    key, secret = base64.b64decode(auth).decode().split(":")
+    return key, secret
+
+
+@pytest.fixture
+def connector() -> Registry:
+    registry = load(validate_output=True)
+    yield registry
+    registry.close()
+
+
+@pytest.fixture
+def conn() -> dict:
+    key, secret = creds()
+    return {"site_url": SITE, "consumer_key": key, "consumer_secret": secret}
+
+
+def add(rsps: responses.RequestsMock, number: int, url: str) -> None:
+    register(rsps, number, url=url, method="GET")
+
+
+def test_ok_reports_versions_and_auth(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 219, API + "/system_status")
+        result = connector.verify(conn)
+        assert "Authorization" not in rsps.calls[0].request.headers  # the index probe is anonymous
+        assert rsps.calls[1].request.headers["Authorization"].startswith("Basic ")
+    assert result["ok"] is True
+    assert result["wc_version"] == "10.0.2" and result["wp_version"] == "6.8.8"
+    assert result["auth_method"] == "basic" and result["api_url"] == API
+    assert "error" not in result
+
+
+def test_wrong_secret(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 191, API + "/system_status")
+        result = connector.verify(conn)
+    assert result["ok"] is False
+    assert result["error"]["details"]["reason"] == "wrong_secret"
+    assert result["error"]["code"] == "auth_failed" and "secret" in result["message"]
+
+
+def test_wrong_key_is_told_apart_from_a_stripped_header(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 190, API + "/system_status")
+        add(rsps, 190, API + "/orders")  # the query-string probe is refused too
+        result = connector.verify({**conn, "consumer_key": "ck_" + "0" * 40})
+        assert "consumer_key=" in rsps.calls[2].request.url
+    assert result["error"]["details"]["reason"] == "wrong_key"
+    assert "consumer key" in result["message"]
+
+
+def test_stripped_authorization_header_suggests_query_auth(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 189, API + "/system_status")  # what the store says when it sees no credentials
+        add(rsps, 194, API + "/orders")  # the same key in the query string works
+        result = connector.verify(conn)
+    assert result["ok"] is False
+    assert result["error"]["details"]["reason"] == "authorization_stripped"
+    assert result["error"]["details"]["suggest"] == {"auth": "query"}
+    assert "'query'" in result["message"]
+
+
+def test_redirect_reports_the_canonical_url(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", API, status=301, headers={"Location": "https://www.127.0.0.1.nip.example/wp-json/wc/v3"})
+        result = connector.verify(conn)
+        assert len(rsps.calls) == 1  # never followed
+    assert result["error"]["code"] == "redirect_refused"
+    assert result["error"]["details"]["reason"] == "redirect"
+    assert result["error"]["details"]["canonical_site_url"] == "https://www.127.0.0.1.nip.example"
+
+
+def test_not_wordpress(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", API, status=200, body="<html><body>Welcome to nginx!</body></html>", content_type="text/html")
+        result = connector.verify(conn)
+    assert result["error"]["details"]["reason"] == "not_wordpress"
+
+
+def test_wordpress_without_woocommerce(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 230, API)
+        result = connector.verify(conn)
+    assert result["error"]["details"]["reason"] == "woocommerce_absent"
+    assert "WooCommerce installed and active" in result["message"]
+
+
+def test_basic_over_plain_http_needs_https(connector: Registry, conn: dict) -> None:
+    result = connector.verify({**conn, "site_url": "http://127.0.0.1:8080", "auth": "basic"})
+    assert result["ok"] is False
+    assert result["error"]["code"] == "config_error"
+    assert result["error"]["details"]["reason"] == "https_required"
+
+
+def test_unreachable_site(connector: Registry, conn: dict) -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = connector.verify({**conn, "site_url": f"https://127.0.0.1:{port}", "timeout": 3})
+    assert result["ok"] is False
+    assert result["error"]["code"] == "network_error"
+    assert result["error"]["details"]["reason"] == "unreachable"
+
+
+def test_invalid_connection_is_a_result_not_an_exception(connector: Registry) -> None:
+    result = connector.verify({"site_url": "shop.example.com", "consumer_key": "ck_x"})
+    assert result["ok"] is False and result["error"]["code"] == "config_error"
+
+
+def test_no_secret_in_any_result(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 191, API + "/system_status")
+        result = connector.verify(conn)
+    assert conn["consumer_secret"] not in json.dumps(result)
