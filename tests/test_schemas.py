@@ -150,6 +150,14 @@ def test_inputs_are_closed_objects_with_described_properties_and_examples(tool: 
         assert prop.get("description", "").strip(), f"{tool}.{name} has no description"
 
 
+@pytest.mark.parametrize("rel", SCHEMA_FILES)
+def test_every_property_anywhere_is_described(rel: str) -> None:
+    """Agents read these descriptions; a bare property is a field they have to guess about."""
+    for pointer, node in walk(_load(rel)):
+        for name, prop in (node.get("properties") or {}).items():
+            assert isinstance(prop, dict) and prop.get("description", "").strip(), f"{rel}{pointer}/{name}"
+
+
 @pytest.mark.parametrize("rel", [r for r in SCHEMA_FILES if r.endswith(".output.json")])
 def test_outputs_are_objects(rel: str) -> None:
     assert _load(rel)["type"] == "object"
