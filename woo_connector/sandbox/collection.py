@@ -1,0 +1,349 @@
+"""List behaviour every WooCommerce collection shares, copied from what the captures show.
+
+Parameter checks raise one ``rest_invalid_param`` naming every bad parameter with WordPress's
+own wording (captures 234-249); pagination answers with ``X-WP-Total``/``X-WP-TotalPages`` and a
+``Link`` header whose URLs echo the query the way WordPress rebuilds it (005, 007, 010); date
+bounds are exclusive and read as store time unless ``dates_are_gmt`` or an explicit offset says
+otherwise (031-037); a date without a time is refused (245). ``_fields`` is applied to every
+response by the router, so it lives here too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Sequence
+from urllib.parse import urlencode
+
+from woo_connector.query import php_pairs
+from woo_connector.sandbox.store import SITE, STORE_OFFSET, parse_gmt
+from woo_connector.sandbox.wire import ApiError, Request, Response
+
+ITEM_ALLOW = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+_DATE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class ParamErrors:
+    """Collects invalid parameters so one response can name all of them, as WordPress does."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, str] = {}
+        self.details: dict[str, dict[str, Any]] = {}
+
+    def add(self, name: str, code: str, message: str, data: Any = None) -> None:
+        if name not in self.params:
+            self.params[name] = message
+            self.details[name] = {"code": code, "message": message, "data": data}
+
+    def not_type(self, name: str, kind: str, param: str | None = None) -> None:
+        label = param or name
+        self.add(name, "rest_invalid_type", f"{label} is not of type {kind}.", {"param": label})
+
+    def not_in_enum(self, name: str, choices: Sequence[str], label: str | None = None) -> None:
+        self.add(name, "rest_not_in_enum", f"{label or name} is not one of {join_choices(choices)}.")
+
+    def raise_if_any(self) -> None:
+        if self.params:
+            raise ApiError(
+                400,
+                "rest_invalid_param",
+                "Invalid parameter(s): " + ", ".join(self.params),
+                {"params": self.params, "details": self.details},
+            )
+
+
+def join_choices(choices: Sequence[str]) -> str:
+    """WordPress's list wording: "a, b, and c" / "a and b"."""
+    items = list(choices)
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
+    return ", ".join(items[:-1]) + f", and {items[-1]}"
+
+
+def is_int_text(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int):
+        return True
+    return isinstance(raw, str) and re.fullmatch(r"\s*-?\d+\s*", raw) is not None
+
+
+def int_param(errors: ParamErrors, query: dict[str, Any], name: str, default: int | None = None,
+              minimum: int | None = None, maximum: int | None = None) -> int | None:
+    """An integer query parameter with WordPress's bound messages."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not is_int_text(raw):
+        errors.not_type(name, "integer")
+        return default
+    value = int(raw)
+    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        errors.add(name, "rest_out_of_bounds", f"{name} must be between {minimum} (inclusive) and {maximum} (inclusive)")
+        return default
+    if minimum is not None and value < minimum:
+        errors.add(name, "rest_out_of_bounds", f"{name} must be greater than or equal to {minimum}")
+        return default
+    return value
+
+
+def bool_param(query: dict[str, Any], name: str) -> bool | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    return str(raw).strip().lower() in ("1", "true", "yes", "on")
+
+
+def enum_param(errors: ParamErrors, query: dict[str, Any], name: str, choices: Sequence[str],
+               default: str | None = None) -> str | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if str(raw) not in choices:
+        errors.not_in_enum(name, choices)
+        return default
+    return str(raw)
+
+
+def list_param(raw: Any) -> list[str]:
+    """A list parameter sent as ``a,b``, ``a[0]=x`` or a single value."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, dict):
+        raw = list(raw.values())
+    if isinstance(raw, (list, tuple)):
+        return [str(item).strip() for item in raw if str(item).strip() != ""]
+    return [part.strip() for part in str(raw).split(",") if part.strip() != ""]
+
+
+def id_list(raw: Any) -> list[int]:
+    """``wp_parse_id_list``: anything not a number becomes 0, which matches nothing."""
+    out = []
+    for item in list_param(raw):
+        out.append(abs(int(item)) if is_int_text(item) else 0)
+    return out
+
+
+def parse_date(errors: ParamErrors, query: dict[str, Any], name: str, as_gmt: bool) -> datetime | None:
+    """An RFC 3339 bound as a UTC instant; store time unless gmt or an explicit offset says not."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    match = _DATE.match(str(raw).strip())
+    if not match:
+        errors.add(name, "rest_invalid_date", "Invalid date.")
+        return None
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    try:
+        moment = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        errors.add(name, "rest_invalid_date", "Invalid date.")
+        return None
+    offset = match.group(8)
+    if offset:
+        if offset in ("Z", "z"):
+            delta = timedelta(0)
+        else:
+            digits = offset.replace(":", "")
+            sign = -1 if digits[0] == "-" else 1
+            delta = sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+        return (moment - delta).replace(tzinfo=timezone.utc)
+    if as_gmt:
+        return moment.replace(tzinfo=timezone.utc)
+    return (moment - STORE_OFFSET).replace(tzinfo=timezone.utc)
+
+
+def date_window(errors: ParamErrors, query: dict[str, Any]) -> list[tuple[str, str, datetime]]:
+    """The exclusive date bounds a request asks for, as (field, "after"|"before", instant)."""
+    as_gmt = bool_param(query, "dates_are_gmt") is True
+    bounds = []
+    for name, field, side in (
+        ("after", "date_created_gmt", "after"),
+        ("before", "date_created_gmt", "before"),
+        ("modified_after", "date_modified_gmt", "after"),
+        ("modified_before", "date_modified_gmt", "before"),
+    ):
+        moment = parse_date(errors, query, name, as_gmt)
+        if moment is not None:
+            bounds.append((field, side, moment))
+    return bounds
+
+
+def within(doc: dict[str, Any], bounds: Iterable[tuple[str, str, datetime]]) -> bool:
+    for field, side, moment in bounds:
+        value = parse_gmt(doc.get(field))
+        if value is None:
+            return False
+        if side == "after" and not value > moment:
+            return False
+        if side == "before" and not value < moment:
+            return False
+    return True
+
+
+def matches_search(term: str, texts: Iterable[Any]) -> bool:
+    needle = term.lower()
+    return any(needle in str(text).lower() for text in texts if text)
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+
+def rebase(value: Any, base_url: str) -> Any:
+    """Swap the stored placeholder origin for the one the client used."""
+    if isinstance(value, str):
+        return value.replace(SITE, base_url) if SITE in value else value
+    if isinstance(value, dict):
+        return {key: rebase(inner, base_url) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [rebase(inner, base_url) for inner in value]
+    return value
+
+
+def render(doc: dict[str, Any], request: Request, link_block: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The public form of a stored document: internal ``_`` keys dropped, URLs rebased."""
+    out = {key: rebase(value, request.base_url) for key, value in doc.items() if not key.startswith("_")}
+    if link_block is not None:
+        out["_links"] = link_block
+    return out
+
+
+def links(request: Request, self_route: str, collection_route: str | None,
+          allow: Sequence[str] = ITEM_ALLOW, **extra: str) -> dict[str, Any]:
+    """A ``_links`` block: self with targetHints, collection, then any extra rel -> route."""
+    api = f"{request.base_url}/wp-json/wc/v3"
+    block: dict[str, Any] = {"self": [{"href": api + self_route, "targetHints": {"allow": list(allow)}}]}
+    if collection_route is not None:
+        block["collection"] = [{"href": api + collection_route}]
+    for rel, route in extra.items():
+        if rel == "email_templates":
+            block[rel] = [{"embeddable": True, "href": api + route}]
+        else:
+            block[rel] = [{"href": api + route}]
+    return block
+
+
+def project(value: Any, fields: str) -> Any:
+    """``_fields``: keep the named top-level or dotted nested keys of an object or list."""
+    wanted = [part.strip() for part in fields.split(",") if part.strip()]
+    if not wanted:
+        return value
+    if isinstance(value, list):
+        return [project_one(item, wanted) for item in value]
+    return project_one(value, wanted)
+
+
+def project_one(value: Any, wanted: list[str]) -> Any:
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, inner in value.items():
+        if key in wanted:
+            out[key] = inner
+            continue
+        nested = [name[len(key) + 1:] for name in wanted if name.startswith(key + ".")]
+        if nested and isinstance(inner, dict):
+            out[key] = project_one(inner, nested)
+    return out
+
+
+# -- the list pipeline ----------------------------------------------------------------------------
+
+LinkParams = Callable[[Request, bool], list[tuple[str, str]]]
+
+
+def echo_params(request: Request, past_end: bool) -> list[tuple[str, str]]:
+    """The query as WordPress echoes it in Link URLs: arrays indexed, booleans as 1."""
+    query = {k: ("1" if v == "true" else v) for k, v in request.query.items() if k != "page"}
+    pairs = php_pairs(query)
+    page = request.query.get("page")
+    if page is not None:
+        names = list(request.query)
+        index = sum(1 for name in names[: names.index("page")] for _ in php_pairs({name: request.query[name]}))
+        pairs.insert(index, ("page", "\0"))
+    return pairs
+
+
+def page_link(request: Request, pairs: list[tuple[str, str]], page: int) -> str:
+    filled = [(k, str(page) if v == "\0" else v) for k, v in pairs]
+    if not any(k == "page" for k, _ in filled):
+        filled.append(("page", str(page)))
+    return f"{request.base_url}/wp-json/wc/v3{request.route}?{urlencode(filled)}"
+
+
+def list_response(
+    store: Any,
+    request: Request,
+    docs: list[dict[str, Any]],
+    out: Callable[[dict[str, Any]], Any],
+    *,
+    orderby_choices: Sequence[str] = ("date", "id", "include", "title", "slug", "modified"),
+    default_orderby: str = "date",
+    default_order: str = "desc",
+    sort_keys: dict[str, Callable[[dict[str, Any]], Any]] | None = None,
+    search: Callable[[dict[str, Any]], Iterable[Any]] | None = None,
+    dates: bool = False,
+    link_params: LinkParams = echo_params,
+    errors: ParamErrors | None = None,
+) -> Response:
+    """Validate the shared list parameters, filter, sort, page, and answer with the headers."""
+    errors = errors or ParamErrors()
+    query = request.query
+    page = int_param(errors, query, "page", 1, minimum=1)
+    per_page = int_param(errors, query, "per_page", 10, minimum=1, maximum=100)
+    offset = int_param(errors, query, "offset", None)
+    order = enum_param(errors, query, "order", ("asc", "desc"), default_order)
+    orderby = enum_param(errors, query, "orderby", orderby_choices, default_orderby)
+    bounds = date_window(errors, query) if dates else []
+    errors.raise_if_any()
+    assert page is not None and per_page is not None
+
+    include = id_list(query.get("include"))
+    exclude = set(id_list(query.get("exclude")))
+    if include:
+        docs = [d for d in docs if d.get("id") in include]
+    if exclude:
+        docs = [d for d in docs if d.get("id") not in exclude]
+    term = query.get("search")
+    if term and search is not None:
+        docs = [d for d in docs if matches_search(str(term), search(d))]
+    if bounds:
+        docs = [d for d in docs if within(d, bounds)]
+
+    keys = {
+        "id": lambda d: d.get("id", 0),
+        "date": lambda d: (d.get("date_created_gmt") or "", d.get("id", 0)),
+        "modified": lambda d: (d.get("date_modified_gmt") or "", d.get("id", 0)),
+        "title": lambda d: (str(d.get("name", "")).lower(), d.get("id", 0)),
+        "slug": lambda d: (str(d.get("slug", "")), d.get("id", 0)),
+        "include": lambda d: include.index(d["id"]) if d.get("id") in include else len(include),
+    }
+    keys.update(sort_keys or {})
+    key = keys.get(str(orderby), keys["id"])
+    docs = sorted(docs, key=key, reverse=(order == "desc" and orderby != "include"))
+
+    total = len(docs)
+    pages = math.ceil(total / per_page) if total else 0
+    start = offset if offset is not None else (page - 1) * per_page
+    window = docs[start:start + per_page]
+    past_end = page > pages
+    headers = {"X-WP-Total": str(total if window or not past_end else 0),
+               "X-WP-TotalPages": str(pages if window or not past_end else 0)}
+    if past_end and not window:
+        headers["X-WP-Total"] = headers["X-WP-TotalPages"] = "0"
+    parts = []
+    pairs = link_params(request, past_end)
+    if page > 1:
+        prev_page = min(page - 1, pages) if past_end else page - 1
+        parts.append(f'<{page_link(request, pairs, prev_page)}>; rel="prev"')
+    if page < pages:
+        parts.append(f'<{page_link(request, pairs, page + 1)}>; rel="next"')
+    if parts:
+        headers["Link"] = ", ".join(parts)
+    return Response(200, [out(doc) for doc in window], headers)

@@ -1,0 +1,99 @@
+"""GST the way the captured store applies it, plus the /taxes and /taxes/classes endpoints.
+
+The store enters prices inclusive of 10% GST (or of nothing, for the ``gst-free`` class) yet
+reports order lines ex-tax: an order's ``subtotal``/``total`` are ``inclusive / 1.1`` rounded to
+cents and the tax is what is left of the inclusive amount, so the customer pays exactly the
+sticker price. Keeping that arithmetic here means orders, refunds and seeds cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from woo_connector.sandbox.collection import links, list_response, render
+from woo_connector.sandbox.wire import Request, Response
+
+CENT = Decimal("0.01")
+
+RATES: dict[str, dict[str, Any]] = {
+    "": {"id": 1, "rate": Decimal("0.10"), "code": "AU-GST-1", "label": "GST", "percent": 10},
+    "gst-free": {"id": 2, "rate": Decimal("0"), "code": "AU-GST FREE-1", "label": "GST free", "percent": 0},
+}
+
+TAX_CLASSES = [
+    ("standard", "Standard rate"),
+    ("gst-free", "GST free"),
+    ("reduced-rate", "Reduced rate"),
+    ("zero-rate", "Zero rate"),
+]
+
+
+def rate_for(tax_class: str) -> dict[str, Any]:
+    """The rate a line's tax class resolves to; unknown classes fall back to standard GST."""
+    return RATES.get(tax_class or "", RATES[""])
+
+
+def cents(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Any, dp: int = 2) -> str:
+    """A money string with ``dp`` decimals, as WooCommerce's ``wc_format_decimal`` prints it."""
+    quantum = Decimal(1).scaleb(-dp)
+    return str(Decimal(str(value or 0)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def php_number(value: Decimal) -> str:
+    """A float as PHP casts it to string ("74.7", "0"): coupon lines report discounts that way."""
+    text = format(value.normalize(), "f")
+    return text if text not in ("-0",) else "0"
+
+
+def json_number(value: Decimal) -> int | float:
+    """A JSON number that stays an integer when whole, the way PHP encodes floats like 59.0."""
+    as_float = float(value)
+    return int(as_float) if as_float.is_integer() else round(as_float, 7)
+
+
+def split_inclusive(inclusive: Decimal, tax_class: str) -> tuple[Decimal, Decimal]:
+    """Split a tax-inclusive amount into (ex-tax, tax), both in cents, summing to the input."""
+    rate = rate_for(tax_class)["rate"]
+    inclusive = cents(inclusive)
+    ex_tax = cents(inclusive / (1 + rate))
+    return ex_tax, inclusive - ex_tax
+
+
+def tax_on(ex_tax: Decimal, tax_class: str) -> Decimal:
+    return cents(ex_tax * rate_for(tax_class)["rate"])
+
+
+def _rate_doc(rate_id: int, name: str, rate: str, tax_class: str) -> dict[str, Any]:
+    return {
+        "id": rate_id, "country": "AU", "state": "", "postcode": "", "city": "", "rate": rate,
+        "name": name, "priority": 1, "compound": False, "shipping": True, "order": 0,
+        "class": tax_class, "postcodes": [], "cities": [],
+    }
+
+
+def list_taxes(store: Any, request: Request) -> Response:
+    docs = [_rate_doc(1, "GST", "10.0000", "standard"), _rate_doc(2, "GST free", "0.0000", "gst-free")]
+
+    def out(doc: dict[str, Any]) -> dict[str, Any]:
+        return render(doc, request, links(request, f"/taxes/{doc['id']}", "/taxes"))
+
+    return list_response(store, request, docs, out, orderby_choices=("id", "order", "priority"),
+                         default_orderby="order", default_order="asc", sort_keys={"order": lambda d: (d["order"], d["id"])})
+
+
+def list_tax_classes(store: Any, request: Request) -> Response:
+    body = []
+    for slug, name in TAX_CLASSES:
+        body.append({"slug": slug, "name": name, "_links": {"collection": [{"href": f"{request.base_url}/wp-json/wc/v3/taxes/classes"}]}})
+    return Response(200, body, {"X-WP-Total": str(len(body)), "X-WP-TotalPages": "1"})
+
+
+ROUTES = [
+    (r"/taxes", {"GET": list_taxes}),
+    (r"/taxes/classes", {"GET": list_tax_classes}),
+]
