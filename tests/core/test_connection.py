@@ -1,0 +1,64 @@
+"""Connection parsing, PHP-style query encoding and defensive JSON decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from woo_connector.connection import Connection, normalise_site_url
+from woo_connector.errors import ConfigError
+from woo_connector.query import php_pairs
+from woo_connector.response import decode_json
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("https://Shop.Example.com/", "https://shop.example.com"),
+        ("  https://shop.example.com//  ", "https://shop.example.com"),
+        ("https://example.com/shop/", "https://example.com/shop"),
+        ("https://example.com/shop/wp-json/wc/v3/", "https://example.com/shop"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
+)
+def test_site_url_is_normalised(raw: str, expected: str) -> None:
+    assert normalise_site_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["shop.example.com", "ftp://shop.example.com", "https://user:pw@shop.example.com", "https://s.com/?a=1"]
+)
+def test_bad_site_urls_are_refused(raw: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        normalise_site_url(raw)
+    assert info.value.details["fields"] == ["site_url"]
+
+
+def test_secret_is_not_in_repr() -> None:
+    conn = Connection.from_dict({"site_url": "https://s.example", "consumer_key": "ck_k", "consumer_secret": "cs_TOPSECRET"})
+    assert "cs_TOPSECRET" not in repr(conn) and "cs_TOPSECRET" not in str(conn)
+    assert conn.api_base == "https://s.example/wp-json/wc/v3"
+
+
+def test_lists_become_indexed_php_arrays() -> None:
+    pairs = php_pairs({"status": ["processing", "awaiting-shipment"], "include": [3, 4], "dates_are_gmt": True,
+                       "per_page": 100, "skip": None, "meta": {"a": 1}})
+    assert pairs == [
+        ("status[0]", "processing"), ("status[1]", "awaiting-shipment"),
+        ("include[0]", "3"), ("include[1]", "4"),
+        ("dates_are_gmt", "true"), ("per_page", "100"), ("meta[a]", "1"),
+    ]
+
+
+def test_decode_tolerates_bom_and_php_notice() -> None:
+    value, warnings = decode_json('\ufeff[{"id": 1}]')
+    assert value == [{"id": 1}] and "byte-order mark" in warnings[0]
+    notice = '<br />\n<b>Notice</b>:  Undefined index: x in <b>/var/www/plugin.php</b> on line <b>12</b><br />\n{"id": 2, "a": [1]}'
+    value, warnings = decode_json(notice)
+    assert value == {"id": 2, "a": [1]} and "PHP notice" in warnings[0]
+
+
+def test_decode_refuses_html_and_truncated_json() -> None:
+    with pytest.raises(ValueError):
+        decode_json("<html><body>502 Bad Gateway</body></html>")
+    with pytest.raises(ValueError):
+        decode_json('{"id": 1, "line_items": [')
