@@ -24,7 +24,7 @@ from woo_connector import errors as error_tree
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
-CAPTURES = Path(os.environ.get("WOO_CAPTURES_DIR", REPO.parent / "shared" / "woo-captures"))
+CAPTURES = Path(os.environ.get("WOO_CAPTURES_DIR", REPO / "tests" / "fixtures" / "woo-captures"))
 ID_BASE = "https://woo-connector.dev/schemas/"
 META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
