@@ -95,20 +95,13 @@ class StandInStore:
         self.orders.append({"id": len(self.orders) + 1, "status": rng.choice(["pending", "processing"])})
 
 
-def _require_key(request: Request, message: str) -> None:
-    if request.key is None:
-        raise ApiError(401, "woocommerce_rest_cannot_view", message)
-
-
 def _list_orders(store: StandInStore, request: Request) -> Response:
     store.requests.append(request)
-    _require_key(request, "Sorry, you cannot list resources.")
     return Response(200, list(store.orders), {"X-WP-Total": str(len(store.orders)), "X-WP-TotalPages": "1"})
 
 
 def _create_order(store: StandInStore, request: Request) -> Response:
     store.requests.append(request)
-    _require_key(request, "Sorry, you are not allowed to create resources.")
     order = {"id": len(store.orders) + 1, **(request.body or {})}
     store.orders.append(order)
     return Response(201, order, {"Location": f"{request.base_url}/wp-json/wc/v3/orders/{order['id']}"})
@@ -116,7 +109,6 @@ def _create_order(store: StandInStore, request: Request) -> Response:
 
 def _get_order(store: StandInStore, request: Request) -> Response:
     store.requests.append(request)
-    _require_key(request, "Sorry, you cannot view this resource.")
     for order in store.orders:
         if order["id"] == int(request.params["id"]):
             return Response(200, order)

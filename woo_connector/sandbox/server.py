@@ -33,6 +33,7 @@ from .faults import Canned, Faults, decorate_json, proxy_error, rate_limited, re
 from .wire import ApiError, ApiKey, Handler, Request, Response
 
 Resolver = Callable[[str, str], "tuple[Handler, dict[str, str]]"]
+Dispatcher = Callable[[Any, Request], Response]
 
 NAMESPACE = "/wc/v3"
 ROUTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -302,6 +303,22 @@ class Incoming:
         return self.raw_path + ("?" + self.raw_query if self.raw_query else "")
 
 
+def anonymous_refusal(method: str, route: str, params: dict[str, str]) -> ApiError:
+    """What wc_rest_check_*_permissions answers a visitor who is not signed in (capture 189, 003)."""
+    if route.endswith("/batch"):
+        code, message = "cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."
+    elif "id" not in params:
+        code, message = (("cannot_view", "Sorry, you cannot list resources.") if method == "GET"
+                         else ("cannot_create", "Sorry, you are not allowed to create resources."))
+    elif method == "GET":
+        code, message = "cannot_view", "Sorry, you cannot view this resource."
+    elif method == "DELETE":
+        code, message = "cannot_delete", "Sorry, you are not allowed to delete this resource."
+    else:
+        code, message = "cannot_edit", "Sorry, you are not allowed to edit this resource."
+    return ApiError(401, f"woocommerce_rest_{code}", message)
+
+
 class Site:
     """WordPress + WooCommerce minus PHP: turns an :class:`Incoming` into a :class:`Canned` answer.
 
@@ -310,9 +327,10 @@ class Site:
     """
 
     def __init__(self, store: Any, resolve: Resolver, home_url: str, faults: Faults, mode: str = "woocommerce",
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, dispatch: Dispatcher | None = None) -> None:
         self.store = store
         self.resolve = resolve
+        self.dispatch = dispatch
         self.faults = faults
         self.mode = mode
         self.home_url = home_url
@@ -377,11 +395,10 @@ class Site:
             headers=HeaderView({k.lower(): v for k, v in incoming.headers.items() if k.lower() != "authorization"}),
             base_url=incoming.base_url, key=key, raw_query=incoming.raw_query, params=dict(params),
         )
+        if key is None:  # WooCommerce's permission callbacks refuse anyone not signed in
+            return self._error(incoming, anonymous_refusal(method, sub_route, params), None)
         try:
-            with self.store.lock:
-                response = handler(self.store, request)
-                if method in WRITES:
-                    self.store.save()
+            response = self._run(handler, request)
         except ApiError as error:
             return self._error(incoming, error, key, allow)
         except Exception:  # a bug in a handler: answer as WordPress' fatal-error handler does
@@ -391,6 +408,16 @@ class Site:
             self._churn()
         return self._json(incoming, response.status, response.body, key, {"Allow": allow} if allow else {},
                           response.headers)
+
+    def _run(self, handler: Handler, request: Request) -> Response:
+        """The resources' own dispatcher when there is one (it applies _fields), else the handler."""
+        if self.dispatch is not None:
+            return self.dispatch(self.store, request)
+        with self.store.lock:
+            response = handler(self.store, request)
+            if request.method in WRITES:
+                self.store.save()
+        return response
 
     def _allow(self, sub_route: str) -> str | None:
         """The methods the matched route serves, as WordPress lists them for a signed-in user."""
@@ -590,9 +617,9 @@ class Sandbox:
             from .store import Store
 
             self._store = Store.open(self.db, self.seed, self.orders) if self.db else Store.create(self.seed, self.orders)
-        resolve = self._resolve
+        resolve, dispatch = self._resolve, None
         if resolve is None:
-            from .routes import resolve
+            from .routes import dispatch, resolve
         context = None
         if self.https:
             from .tls import LoopbackTLS
@@ -601,7 +628,7 @@ class Sandbox:
             context = self._tls.server_context()
         self._server = _HTTPServer((self.host, self.port), self, context)
         self.port = self._server.server_address[1]
-        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock)
+        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock, dispatch)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"woo-sandbox-{self.port}", daemon=True)
         self._thread.start()
