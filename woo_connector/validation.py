@@ -87,6 +87,9 @@ def _explain(error: ValidationError) -> list[Problem]:
             return [Problem(pointer(where + [k]), f"unknown field {k!r}") for k in extras]
     if error.validator == "required":
         return [Problem(pointer(where), error.message)]
+    if error.validator == "pattern" and isinstance(error.schema.get("description"), str):
+        # A bare regex tells a person little; the field's own description says what is expected.
+        return [Problem(pointer(where), _short(f"{error.instance!r} is not valid here: {error.schema['description']}"))]
     if error.validator in ("anyOf", "oneOf") and error.context:
         # The branch that got furthest into the instance explains best.
         deepest = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.message)))
@@ -96,5 +99,5 @@ def _explain(error: ValidationError) -> list[Problem]:
     return [Problem(pointer(where), _short(error.message))]
 
 
-def _short(message: str, limit: int = 300) -> str:
+def _short(message: str, limit: int = 400) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
