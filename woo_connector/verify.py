@@ -130,6 +130,8 @@ def _check_credentials(conn: Connection, client: WooClient) -> dict[str, Any] | 
         if exc.http_status == 403:  # a key whose user may not read system_status: try orders
             return _fallback_probe(client)
         raise VerifyFailure("read_only" if "read-only" in exc.message else "permission", exc) from None
+    except NotFoundError:  # some hosts block system_status; orders prove the key as well
+        return _fallback_probe(client)
     except AuthFailedError as exc:
         raise VerifyFailure(_diagnose_401(conn, client, exc), exc) from None
     except WooConnectorError as exc:
