@@ -312,9 +312,10 @@ def _orders(store: Store, rng: random.Random, count: int) -> None:
         for _ in range(rng.randint(1, 4)):
             if rng.random() < 0.15:
                 variation = rng.choice(variations_)
-                line = order_lines.line_item(store, variation, rng.randint(1, 2), parent=store.get("product", variation["parent_id"]), seeded=True)
+                line = order_lines.line_item(store, variation, rng.randint(1, 2), parent=store.get("product", variation["parent_id"]))
+                line["image"]["id"] = str(line["image"]["id"])  # stored orders read image ids back as strings
             else:
-                line = order_lines.line_item(store, rng.choice(sellable), rng.randint(1, 3), seeded=True)
+                line = order_lines.line_item(store, rng.choice(sellable), rng.randint(1, 3))
             order["line_items"].append(line)
         order["shipping_lines"].append(order_lines.shipping_line(store, "9.05"))
         if trait == "fee" or rng.random() < 0.05:

@@ -34,7 +34,7 @@ ANCHOR = datetime(2026, 11, 28, 7, 9, 35, tzinfo=timezone.utc)
 
 KINDS = (
     "order", "product", "customer", "coupon", "refund", "note", "webhook",
-    "category", "tag", "attribute", "term", "review",
+    "category", "tag", "attribute", "term", "review", "shipping_class",
 )
 
 

@@ -25,17 +25,20 @@ def empty_address(with_email: bool) -> dict[str, str]:
     return {key: "" for key in keys}
 
 
-def image_ref(product: dict[str, Any] | None, as_text: bool) -> dict[str, Any]:
-    """A line's image: the seeded orders carry string ids, fresh REST lines integer ones (captured)."""
-    images = (product or {}).get("images") or ([product["image"]] if product and product.get("image") else [])
-    if not images:
-        return {"id": "" if as_text else 0, "src": ""}
-    image = images[0]
-    return {"id": str(image["id"]) if as_text else image["id"], "src": image["src"]}
+def image_ref(product: dict[str, Any] | None) -> dict[str, Any]:
+    """A line's image as the captures show it: a product's image id is a string ("12", or ""
+    without one), a variation's an integer, and a line without a product has ``0``."""
+    if product is None:
+        return {"id": 0, "src": ""}
+    if product.get("type") == "variation":
+        image = product.get("image")
+        return {"id": image["id"], "src": image["src"]} if image else {"id": 0, "src": ""}
+    images = product.get("images") or []
+    return {"id": str(images[0]["id"]), "src": images[0]["src"]} if images else {"id": "", "src": ""}
 
 
 def line_item(store: Any, product: dict[str, Any] | None, quantity: int, *, parent: dict[str, Any] | None = None,
-              seeded: bool = False, name: str | None = None) -> dict[str, Any]:
+              name: str | None = None) -> dict[str, Any]:
     """A new line for ``product`` (a variation when ``parent`` is given) at its current price."""
     unit = Decimal(str((product or {}).get("price") or "0"))
     tax_class = (product or {}).get("tax_class", "") if product else ""
@@ -62,7 +65,7 @@ def line_item(store: Any, product: dict[str, Any] | None, quantity: int, *, pare
         "meta_data": meta,
         "sku": (product or {}).get("sku") if product else None,
         "price": 0,
-        "image": image_ref(product, seeded),
+        "image": image_ref(product),
         "parent_name": parent["name"] if parent is not None else None,
         "_unit_incl": str(unit),
     }

@@ -54,9 +54,19 @@ def find(store: Any, pid: Any) -> dict[str, Any]:
     return product
 
 
-def out(request: Request, product: dict[str, Any]) -> dict[str, Any]:
+def out(request: Request, product: dict[str, Any], written: bool = False) -> dict[str, Any]:
+    """The product form; a variation found through ``?sku=`` is shown product-shaped (091), and a
+    write answers with the edit-context extras ``permalink_template``/``generated_slug`` (107)."""
     extra = {"up": f"/products/{product['parent_id']}"} if product.get("parent_id") else {}
-    return render(product, request, links(request, f"/products/{product['id']}", "/products", **extra))
+    doc = product
+    if product["type"] == "variation":
+        shaped = blank_product(product["id"], product["name"], "variation", datetime.now())
+        doc = {key: product.get(key, shaped[key]) for key in shaped}
+        doc.update(images=[product["image"]] if product.get("image") else [], total_sales=str(product.get("total_sales", 0)),
+                   attributes=product["attributes"], reviews_allowed=False, slug=slugify(product["name"]))
+    if written:
+        doc = {**doc, "permalink_template": f"{SITE}/product/%pagename%/", "generated_slug": doc["slug"]}
+    return render(doc, request, links(request, f"/products/{product['id']}", "/products", **extra))
 
 
 def image_doc(store: Any, src: str, index: int, when: datetime, image_id: int | None = None) -> dict[str, Any]:
@@ -221,7 +231,8 @@ def apply(store: Any, doc: dict[str, Any], body: dict[str, Any]) -> None:
             raw = body.get(f"{key}_gmt") or body.get(key)
             moment = None
             if raw:
-                moment = datetime.strptime(str(raw)[:19], "%Y-%m-%dT%H:%M:%S")
+                text = str(raw)[:19]
+                moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S" if "T" in text else "%Y-%m-%d")
                 from datetime import timezone
                 from woo_connector.sandbox.store import STORE_OFFSET
                 moment = moment.replace(tzinfo=timezone.utc)
@@ -361,7 +372,7 @@ def list_products(store: Any, request: Request) -> Response:
 def create_product(store: Any, request: Request) -> Response:
     body = request.body if isinstance(request.body, dict) else {}
     doc = create(store, body)
-    return Response(201, out(request, doc), {"Location": f"{request.base_url}/wp-json/wc/v3/products/{doc['id']}"})
+    return Response(201, out(request, doc, True), {"Location": f"{request.base_url}/wp-json/wc/v3/products/{doc['id']}"})
 
 
 def get_product(store: Any, request: Request) -> Response:
@@ -370,13 +381,13 @@ def get_product(store: Any, request: Request) -> Response:
 
 def update_product(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
-    return Response(200, out(request, update(store, doc, request.body if isinstance(request.body, dict) else {})))
+    return Response(200, out(request, update(store, doc, request.body if isinstance(request.body, dict) else {}), True))
 
 
 def delete_product(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
     if bool_param(request.query, "force"):
-        body = out(request, doc)
+        body = out(request, doc, True)
         for vid in doc.get("variations", []):
             store.delete("product", vid)
         store.delete("product", doc["id"])
@@ -384,7 +395,7 @@ def delete_product(store: Any, request: Request) -> Response:
     doc["status"] = "trash"
     stamp(doc, "date_modified", store.now())
     store.put("product", doc)
-    return Response(200, out(request, doc))
+    return Response(200, out(request, doc, True))
 
 
 def batch_products(store: Any, request: Request) -> Response:

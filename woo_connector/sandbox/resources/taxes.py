@@ -87,13 +87,34 @@ def list_taxes(store: Any, request: Request) -> Response:
 
 
 def list_tax_classes(store: Any, request: Request) -> Response:
+    classes = TAX_CLASSES + [tuple(c) for c in store.settings.get("tax_classes", [])]
     body = []
-    for slug, name in TAX_CLASSES:
+    for slug, name in classes:
         body.append({"slug": slug, "name": name, "_links": {"collection": [{"href": f"{request.base_url}/wp-json/wc/v3/taxes/classes"}]}})
     return Response(200, body, {"X-WP-Total": str(len(body)), "X-WP-TotalPages": "1"})
 
 
+def create_tax_class(store: Any, request: Request) -> Response:
+    from woo_connector.sandbox.resources.products import slugify
+    from woo_connector.sandbox.wire import ApiError
+
+    body = request.body if isinstance(request.body, dict) else {}
+    if not body.get("name"):
+        raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
+    entry = [slugify(str(body["name"])), str(body["name"])]
+    store.settings.setdefault("tax_classes", []).append(entry)
+    return Response(201, {"slug": entry[0], "name": entry[1],
+                          "_links": {"collection": [{"href": f"{request.base_url}/wp-json/wc/v3/taxes/classes"}]}})
+
+
+def create_tax(store: Any, request: Request) -> Response:
+    from woo_connector.sandbox.wire import ApiError
+
+    raise ApiError(403, "woocommerce_rest_cannot_create",
+                   "The sandbox keeps the captured store's two GST rates; new rates are not supported.")
+
+
 ROUTES = [
-    (r"/taxes", {"GET": list_taxes}),
-    (r"/taxes/classes", {"GET": list_tax_classes}),
+    (r"/taxes", {"GET": list_taxes, "POST": create_tax}),
+    (r"/taxes/classes", {"GET": list_tax_classes, "POST": create_tax_class}),
 ]

@@ -33,9 +33,6 @@ def _list(kind: str, route: str, up: Any = None):
                 extra = {"up": f"/products/{doc['product_id']}"}
             return render(doc, request, links(request, f"{base}/{doc['id']}", base, **extra))
 
-        if kind == "attribute":
-            docs.sort(key=lambda d: d["name"])
-            return Response(200, [out(d) for d in docs])
         return list_response(
             store, request, docs, out,
             orderby_choices=("id", "include", "name", "slug", "term_group", "description", "count", "date_gmt", "date", "product"),
@@ -56,6 +53,31 @@ def _get(kind: str, route: str, code: str):
     return handler
 
 
+def _create(kind: str, route: str):
+    """POST for tags, attributes and terms: a named term, refused when the name is missing."""
+
+    def handler(store: Any, request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        if not body.get("name"):
+            raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
+        name = html.escape(str(body["name"]), quote=False)
+        base = route
+        if kind == "attribute":
+            doc: dict[str, Any] = {"id": store.next_id("attribute_taxonomy") + 2, "name": name,
+                                   "slug": f"pa_{slugify(name)}", "type": "select", "order_by": "menu_order",
+                                   "has_archives": False}
+        else:
+            doc = {"id": store.next_id("term"), "name": name, "slug": slugify(str(body["name"])),
+                   "description": str(body.get("description") or ""), "count": 0}
+            if kind == "term":
+                doc = {**doc, "menu_order": 0, "_attribute_id": int(request.params["attribute_id"])}
+                base = f"/products/attributes/{request.params['attribute_id']}/terms"
+        store.put(kind, doc)
+        return Response(201, render(doc, request, links(request, f"{base}/{doc['id']}", base)))
+
+    return handler
+
+
 def create_category(store: Any, request: Request) -> Response:
     body = request.body if isinstance(request.body, dict) else {}
     if not body.get("name"):
@@ -70,15 +92,41 @@ def create_category(store: Any, request: Request) -> Response:
     return Response(201, render(doc, request, links(request, f"/products/categories/{doc['id']}", "/products/categories")))
 
 
+def create_review(store: Any, request: Request) -> Response:
+    body = request.body if isinstance(request.body, dict) else {}
+    missing = [k for k in ("product_id", "review", "reviewer", "reviewer_email") if not body.get(k)]
+    if missing:
+        raise ApiError(400, "rest_missing_callback_param", f"Missing parameter(s): {', '.join(missing)}", {"params": missing})
+    product = store.get("product", body["product_id"])
+    if product is None:
+        raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid product ID.")
+    from woo_connector.sandbox.resources.customers import avatar
+    from woo_connector.sandbox.store import stamp
+
+    email = str(body["reviewer_email"])
+    doc = {"id": store.next_id("comment"), "date_created": None, "date_created_gmt": None, "product_id": product["id"],
+           "product_name": product["name"], "product_permalink": product["permalink"], "status": "approved",
+           "reviewer": str(body["reviewer"]), "reviewer_email": email, "review": str(body["review"]),
+           "rating": int(body.get("rating") or 0), "verified": False,
+           "reviewer_avatar_urls": {s: avatar(email).replace("s=96", f"s={s}") for s in ("24", "48", "96")}}
+    stamp(doc, "date_created", store.now())
+    store.put("review", doc)
+    return Response(201, render(doc, request, links(request, f"/products/reviews/{doc['id']}", "/products/reviews",
+                                                    up=f"/products/{product['id']}")))
+
+
 ROUTES = [
     (r"/products/categories", {"GET": _list("category", "/products/categories"), "POST": create_category}),
     (r"/products/categories/(?P<term_id>[\d]+)", {"GET": _get("category", "/products/categories", "woocommerce_rest_term_invalid")}),
-    (r"/products/tags", {"GET": _list("tag", "/products/tags")}),
+    (r"/products/tags", {"GET": _list("tag", "/products/tags"), "POST": _create("tag", "/products/tags")}),
     (r"/products/tags/(?P<term_id>[\d]+)", {"GET": _get("tag", "/products/tags", "woocommerce_rest_term_invalid")}),
-    (r"/products/attributes", {"GET": _list("attribute", "/products/attributes")}),
+    (r"/products/attributes", {"GET": _list("attribute", "/products/attributes"),
+                               "POST": _create("attribute", "/products/attributes")}),
     (r"/products/attributes/(?P<term_id>[\d]+)", {"GET": _get("attribute", "/products/attributes", "woocommerce_rest_attribute_invalid")}),
-    (r"/products/attributes/(?P<attribute_id>[\d]+)/terms", {"GET": _list("term", "/products/attributes")}),
-    (r"/products/shipping_classes", {"GET": lambda store, request: Response(200, [], {"X-WP-Total": "0", "X-WP-TotalPages": "0"})}),
-    (r"/products/reviews", {"GET": _list("review", "/products/reviews")}),
+    (r"/products/attributes/(?P<attribute_id>[\d]+)/terms", {"GET": _list("term", "/products/attributes"),
+                                                             "POST": _create("term", "/products/attributes")}),
+    (r"/products/shipping_classes", {"GET": _list("shipping_class", "/products/shipping_classes"),
+                                     "POST": _create("shipping_class", "/products/shipping_classes")}),
+    (r"/products/reviews", {"GET": _list("review", "/products/reviews"), "POST": create_review}),
     (r"/products/reviews/(?P<term_id>[\d]+)", {"GET": _get("review", "/products/reviews", "woocommerce_rest_review_invalid_id")}),
 ]
