@@ -7,8 +7,9 @@ import time
 
 import pytest
 import requests
+from requests_oauthlib import OAuth1
 
-from woo_connector.sandbox import Faults
+from woo_connector.sandbox import Faults, Sandbox
 from woo_connector.sandbox.faults import UTF8_BOM
 
 API = "/wp-json/wc/v3"
@@ -162,3 +163,35 @@ def test_churn_writes_between_list_requests(shop) -> None:
     assert len(third) == len(first) + 2
     shop.get("/1")
     assert len(shop.get().json()) == len(first) + 4  # a single-object GET does not churn
+
+
+def test_faults_on_the_session_sandbox_are_reset_after_each_test(sandbox_http, http_faults) -> None:
+    # the autouse fixture in conftest resets them; this test turns two on and checks they bite
+    http_faults.html_error = 1
+    http_faults.latency = 0.05
+    response = requests.get(sandbox_http.url + API, timeout=10)
+    assert response.status_code == 502
+    assert requests.get(sandbox_http.url + API, timeout=10).status_code == 200
+
+
+def test_session_sandbox_starts_with_every_fault_off(sandbox_http) -> None:
+    assert sandbox_http.faults == Faults()  # holds whichever order the two tests run in
+    assert sandbox_http.mode == "woocommerce"
+
+
+def test_churn_on_the_real_store_changes_the_next_page() -> None:
+    # its own small store: churn writes, and the session stores must stay as seeded for others
+    with Sandbox(orders=20) as sandbox:
+        key = sandbox.key("rw")
+        auth = OAuth1(key.consumer_key, key.consumer_secret, signature_type="query")
+
+        def newest() -> tuple[int, int]:
+            listed = requests.get(sandbox.url + API + "/orders", auth=auth,
+                                  params={"per_page": 1, "orderby": "modified"})
+            return int(listed.headers["X-WP-Total"]), listed.json()[0]["id"]
+
+        before = newest()
+        assert newest() == before  # no churn: the store holds still
+        sandbox.faults.churn = 4
+        newest()
+        assert newest() != before  # new orders or a freshly modified one now lead the list

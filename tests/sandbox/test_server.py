@@ -333,3 +333,49 @@ def test_session_sandbox_refuses_like_the_real_store(sandbox_https) -> None:
                              auth=(conn["consumer_key"], conn["consumer_secret"]), verify=sandbox_https.ca_bundle)
     assert anonymous.status_code == 401 and anonymous.json() == capture(189)["response"]["body"]
     assert read_only.status_code == 401 and read_only.json() == capture(213)["response"]["body"]
+
+
+def test_session_sandbox_headers_match_a_captured_list(sandbox_https) -> None:
+    conn = sandbox_https.connection("rw")
+    with requests.Session() as pooled:
+        pooled.auth = (conn["consumer_key"], conn["consumer_secret"])
+        first = pooled.get(conn["site_url"] + API + "/orders", verify=conn["ca_bundle"])
+        narrow = pooled.get(conn["site_url"] + API + "/orders", verify=conn["ca_bundle"],
+                            params={"_fields": "id,status", "per_page": 2})
+    captured = capture(5)["response"]["headers"]
+    skipped = {"Transfer-Encoding", "Server", "Date"}  # how the bytes travelled, not what they say
+    assert set(captured) - skipped <= set(first.headers)
+    assert first.headers["Link"].startswith(f"<{sandbox_https.url}{API}/orders?")
+    assert [set(order) for order in narrow.json()] == [{"id", "status"}, {"id", "status"}]
+    assert [entry[3] for entry in sandbox_https.requests_log] == [200, 200]
+
+
+def test_session_sandbox_shop_manager_and_visitors(sandbox_https) -> None:
+    manager = sandbox_https.connection("shop_manager")
+    edit_admin = requests.put(sandbox_https.url + API + "/customers/1", json={"first_name": "x"},
+                              auth=(manager["consumer_key"], manager["consumer_secret"]), verify=manager["ca_bundle"])
+    visitor = requests.post(sandbox_https.url + API + "/orders", json={}, verify=manager["ca_bundle"])
+    assert edit_admin.status_code == 403 and edit_admin.json() == capture(221)["response"]["body"]
+    assert visitor.status_code == 401 and visitor.json()["code"] == "woocommerce_rest_cannot_create"
+
+
+def test_session_sandbox_rest_route_form_matches_captures(sandbox_https) -> None:
+    conn = sandbox_https.connection("rw")
+    item = requests.get(sandbox_https.url + "/", params={"rest_route": "/wc/v3/orders/1"}, verify=conn["ca_bundle"],
+                        auth=(conn["consumer_key"], conn["consumer_secret"]))
+    assert item.status_code == 401 and item.json() == capture(3)["response"]["body"]
+
+
+def test_db_persists_writes_across_restarts(tmp_path) -> None:
+    db = str(tmp_path / "shop.sqlite")
+    with Sandbox(https=True, db=db, orders=20) as first:
+        conn = first.connection("rw")
+        created = requests.post(first.url + API + "/orders", json={"customer_note": "kept"}, verify=conn["ca_bundle"],
+                                auth=(conn["consumer_key"], conn["consumer_secret"]))
+        assert created.status_code == 201
+    with Sandbox(https=True, db=db, orders=20) as second:
+        conn = second.connection("rw")
+        again = requests.get(second.url + API + f"/orders/{created.json()['id']}", verify=conn["ca_bundle"],
+                             auth=(conn["consumer_key"], conn["consumer_secret"]))
+    assert again.status_code == 200
+    assert again.json()["customer_note"] == "kept"

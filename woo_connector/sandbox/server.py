@@ -519,6 +519,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in canned.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(canned.body)))
+        if not self.close_connection:
+            self.send_header("Connection", "keep-alive")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(canned.body)
