@@ -49,6 +49,38 @@ def batch_item_error() -> dict[str, Any]:
     return next(item for item in answer["create"] if "error" in item)
 
 
+# -- list-products ------------------------------------------------------------------------
+
+
+def test_list_products_all_pages_reads_the_three_real_pages(connector, conn, rsps, query_of) -> None:
+    bodies = []
+    for page, which in ((1, 69), (2, 70), (3, 71)):
+        exchange = capture(which)
+        bodies.append(exchange["response"]["body"])
+        answer_list(rsps, f"{API}/products", exchange["response"]["body"],
+                    {k: v for k, v in replay_headers(exchange).items() if k != "Content-Type"}, page=page)
+
+    result = connector.invoke("list-products", {"all_pages": True}, conn)
+
+    assert [dict(query_of(c))["page"] for c in rsps.calls] == ["1", "2", "3"]  # 64 on the last: the end
+    assert [p["id"] for p in result["items"]] == [p["id"] for body in bodies for p in body]
+    assert len(result["items"]) == result["total"] == 264
+    assert result["has_more"] is False
+
+
+def test_list_products_filters_and_fields(connector, conn, rsps, query_of) -> None:
+    exchange = register(rsps, 86)
+
+    result = connector.invoke(
+        "list-products", {"type": "simple", "_fields": ["id", "sku", "type"], "sku": "RW-BOO-0011"}, conn
+    )
+
+    sent = dict(query_of(rsps.calls[0]))
+    assert (sent["type"], sent["_fields"], sent["sku"]) == ("simple", "id,sku,type", "RW-BOO-0011")
+    assert result["items"] == exchange["response"]["body"]
+    assert (result["total"], result["next_page"]) == (251, 2)
+
+
 # -- get-product --------------------------------------------------------------------------
 
 
@@ -96,6 +128,18 @@ def test_variations_spread_over_pages_are_all_followed(connector, conn, rsps, qu
 
     assert [dict(query_of(c)).get("page") for c in rsps.calls[1:]] == ["1", "2"]
     assert result["variation_details"] == every
+
+
+def test_get_product_fields_are_joined_and_variations_still_follow(connector, conn, rsps, query_of) -> None:
+    full = capture(73)["response"]["body"]
+    fields = ["id", "name", "type", "variations"]
+    rsps.add("GET", f"{API}/products/291", json={k: full[k] for k in fields})
+    variations = register(rsps, 81)
+
+    result = connector.invoke("get-product", {"id": 291, "_fields": fields}, conn)
+
+    assert dict(query_of(rsps.calls[0]))["_fields"] == "id,name,type,variations"
+    assert result["variation_details"] == variations["response"]["body"]
 
 
 # -- create-product: simple ---------------------------------------------------------------
