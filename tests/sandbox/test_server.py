@@ -42,7 +42,7 @@ def _rw(sandbox: Sandbox) -> tuple[str, str]:
         ("a[2]=x&a[0]=y", {"a": {"2": "x", "0": "y"}}),
         ("m[k][]=1&m[k][]=2", {"m": {"k": ["1", "2"]}}),
         ("a.b=1&c d=2&e[=3", {"a_b": "1", "c_d": "2", "e_": "3"}),
-        ("flag&=x&&", {"flag": ""}),
+        ("flag&=x&&[a]=1", {"flag": ""}),
     ],
 )
 def test_query_is_parsed_as_php_does(query: str, expected: dict) -> None:

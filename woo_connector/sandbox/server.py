@@ -66,9 +66,10 @@ def _php_key(segment: str) -> int | str:
 def _split_php_name(name: str) -> tuple[str, list[str]]:
     """``a[b][]`` -> ("a", ["b", ""]); an unclosed ``[`` makes a plain name, as PHP does."""
     open_at = name.find("[")
-    if open_at <= 0 or name.find("]", open_at) == -1:
-        base = name if open_at != 0 else name
-        return base.replace(" ", "_").replace(".", "_").replace("[", "_"), []
+    if open_at == 0:
+        return "", []  # no variable name: PHP drops the pair
+    if open_at == -1 or name.find("]", open_at) == -1:
+        return name.replace(" ", "_").replace(".", "_").replace("[", "_", 1), []
     base, segments, pos = name[:open_at], [], open_at
     while pos < len(name) and name[pos] == "[":
         close = name.find("]", pos)
