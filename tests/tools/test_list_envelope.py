@@ -15,7 +15,7 @@ import responses
 from captures import body_bytes, capture, register, replay_headers
 from responses import matchers
 
-from woo_connector.errors import InvalidInputError
+from woo_connector.errors import InvalidInputError, InvalidRequestError
 
 ORDERS = "https://127.0.0.1:8443/wp-json/wc/v3/orders"
 
@@ -288,3 +288,17 @@ def test_every_bad_field_is_named_at_once(connector, conn, rsps) -> None:
     assert caught.value.to_dict()["code"] == "invalid_input"
     json.dumps(caught.value.to_dict())  # a host can hand it on as JSON
     assert len(rsps.calls) == 0
+
+
+def test_a_status_the_store_does_not_know_is_its_invalid_request(connector, conn, rsps) -> None:
+    # well-formed, so the schema lets it through; the store names its known statuses (capture 239)
+    exchange = register(rsps, 239)
+
+    with pytest.raises(InvalidRequestError) as caught:
+        connector.invoke("list-orders", {"status": "bogus"}, conn)
+
+    exc = caught.value
+    assert exc.woo_code == "rest_invalid_param" and exc.http_status == 400
+    assert exc.details["params"] == exchange["response"]["body"]["data"]["params"]
+    assert "awaiting-shipment" in exc.message  # the store's own list reaches the caller
+    assert len(rsps.calls) == 1

@@ -12,7 +12,9 @@ from captures import capture, register
 
 from woo_connector.errors import (
     InvalidInputError,
+    InvalidRequestError,
     NotFoundError,
+    PermissionDeniedError,
     RedirectRefusedError,
     ServerError,
 )
@@ -184,3 +186,29 @@ def test_a_redirect_echoing_the_query_key_never_shows_the_secret(connector, conn
     for shown in (str(exc), repr(exc), json.dumps(exc.to_dict())):
         assert conn["consumer_secret"] not in shown
         assert conn["consumer_key"] not in shown
+
+
+def test_delete_without_force_is_an_unsupported_operation(connector, conn, rsps) -> None:
+    exchange = register(rsps, 148)
+
+    with pytest.raises(InvalidRequestError) as caught:
+        connector.invoke("raw-api-request", {"method": "DELETE", "path": "/customers/67"}, conn)
+
+    exc = caught.value
+    assert exc.http_status == 501 and exc.retryable is False
+    assert exc.woo_code == exchange["response"]["body"]["code"]
+    assert "not support" in exc.message
+    assert len(rsps.calls) == 1
+
+
+def test_a_role_that_may_not_edit_is_permission_denied(connector, conn, rsps) -> None:
+    exchange = register(rsps, 221)
+
+    with pytest.raises(PermissionDeniedError) as caught:
+        connector.invoke(
+            "raw-api-request", {"method": "PUT", "path": "/customers/1", "body": exchange["request"]["body"]}, conn
+        )
+
+    exc = caught.value
+    assert exc.http_status == 403 and exc.woo_code == "woocommerce_rest_cannot_edit"
+    assert "capabilities" in exc.message
