@@ -379,3 +379,15 @@ def test_db_persists_writes_across_restarts(tmp_path) -> None:
                              auth=(conn["consumer_key"], conn["consumer_secret"]))
     assert again.status_code == 200
     assert again.json()["customer_note"] == "kept"
+
+
+def test_chunked_request_bodies_are_read(standin_sandbox) -> None:
+    sandbox = standin_sandbox(https=True)
+    parts = (piece for piece in (b'{"status": ', b'"on-hold"}'))
+    with requests.Session() as pooled:  # the follow-up on the same connection proves the stream stayed in step
+        response = pooled.post(sandbox.url + API + "/orders", data=parts, auth=_rw(sandbox), verify=sandbox.ca_bundle,
+                               headers={"Content-Type": "application/json"})
+        follow_up = pooled.get(sandbox.url + API + "/orders/1", auth=_rw(sandbox), verify=sandbox.ca_bundle)
+    assert sandbox.store.requests[-2].headers.get("Transfer-Encoding") == "chunked"
+    assert response.status_code == 201 and response.json()["status"] == "on-hold"
+    assert follow_up.status_code == 200
