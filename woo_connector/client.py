@@ -67,12 +67,13 @@ class WooClient:
         *,
         session: requests.Session | None = None,
         max_retries: int = 2,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep | None = None,
     ) -> None:
         self.conn = conn
         self.auth, self.auth_method = make_auth(conn)
         self.max_retries = max_retries
-        self._sleep = sleep
+        # Looked up at call time, so tests that patch time.sleep reach pooled clients too.
+        self._sleep: Sleep = sleep or (lambda seconds: time.sleep(seconds))
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = conn.user_agent or f"woo-connector/{package_version()}"
         self.session.headers["Accept"] = "application/json"
@@ -105,10 +106,12 @@ class WooClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-        expect_json: bool = True,
+        require_json: bool = True,
         anonymous: bool = False,
     ) -> WooResponse:
         """Send one request (with the retries above) and return the decoded 2xx answer or raise.
+
+        With ``require_json`` false, a 2xx body that is not JSON comes back as text.
 
         ``anonymous`` sends no credentials: WooCommerce answers a wrong key with 401 even on
         routes that need none, so the verify hook probes the namespace index without them.
@@ -119,7 +122,7 @@ class WooClient:
         while True:
             attempt += 1
             try:
-                return self._send_once(method, url, params, json, expect_json, anonymous)
+                return self._send_once(method, url, params, json, require_json, anonymous)
             except WooConnectorError as exc:
                 if attempt > self.max_retries or not self._may_retry(method, exc):
                     raise
@@ -132,6 +135,8 @@ class WooClient:
 
     @staticmethod
     def _may_retry(method: str, exc: WooConnectorError) -> bool:
+        if not exc.retryable:
+            return False
         if exc.code == "rate_limited":
             return True
         if exc.details.get("connect_failed"):
@@ -148,7 +153,7 @@ class WooClient:
         url: str,
         params: Mapping[str, Any] | None,
         body: Any,
-        expect_json: bool,
+        require_json: bool,
         anonymous: bool = False,
     ) -> WooResponse:
         shown = redact.redact_url(url)
@@ -201,21 +206,23 @@ class WooClient:
         if resp.is_redirect or 300 <= resp.status_code < 400:
             raise self._redirect_error(method, shown, resp)
         try:
-            data, warnings = decode_json(resp.text) if expect_json else (resp.text, [])
+            data, warnings = decode_json(resp.text)
         except ValueError:
             if resp.status_code >= 400:
                 raise error_from_status(
                     resp.status_code, None, method=method, url=shown, headers=headers,
                     auth_method=self.auth_method,
                 ) from None
-            raise BadResponseError(
-                "The store answered with something that is not JSON"
-                + (" (an HTML page: is site_url a WordPress site with WooCommerce?)"
-                   if "html" in resp.headers.get("Content-Type", "").lower() else "")
-                + f" (HTTP {resp.status_code}).",
-                http_status=resp.status_code,
-                details={"request": f"{method} {shown}"},
-            ) from None
+            if require_json:
+                raise BadResponseError(
+                    "The store answered with something that is not JSON"
+                    + (" (an HTML page: is site_url a WordPress site with WooCommerce?)"
+                       if "html" in resp.headers.get("Content-Type", "").lower() else "")
+                    + f" (HTTP {resp.status_code}).",
+                    http_status=resp.status_code,
+                    details={"request": f"{method} {shown}"},
+                ) from None
+            data, warnings = resp.text, []
         for warning in warnings:
             log.warning("%s %s: %s", method, shown, warning)
         if resp.status_code >= 400:

@@ -123,39 +123,46 @@ def _check_site(client: WooClient) -> None:
 
 
 def _check_credentials(conn: Connection, client: WooClient) -> dict[str, Any] | None:
-    path, params = AUTHED_PROBE
     try:
-        body = client.get(path, params)
-    except PermissionDeniedError as exc:
-        if exc.http_status == 403:  # a key whose user may not read system_status: try orders
-            return _fallback_probe(client)
-        raise VerifyFailure("read_only" if "read-only" in exc.message else "permission", exc) from None
-    except NotFoundError:  # some hosts block system_status; orders prove the key as well
-        return _fallback_probe(client)
-    except AuthFailedError as exc:
-        raise VerifyFailure(_diagnose_401(conn, client, exc), exc) from None
-    except WooConnectorError as exc:
-        raise VerifyFailure("unexpected", exc) from None
+        body = _authed_read(conn, client, *AUTHED_PROBE)
+    except _TryOrders:
+        _authed_read(conn, client, *FALLBACK_PROBE)
+        return None
     environment = body.get("environment") if isinstance(body, dict) else None
     return environment if isinstance(environment, dict) else None
 
 
-def _fallback_probe(client: WooClient) -> None:
-    path, params = FALLBACK_PROBE
+class _TryOrders(Exception):
+    """system_status is blocked for this key or host; an orders read proves the key as well."""
+
+
+def _authed_read(conn: Connection, client: WooClient, path: str, params: dict[str, Any]) -> Any:
+    fallback_allowed = path == AUTHED_PROBE[0]
     try:
-        client.get(path, params)
+        return client.get(path, params)
+    except PermissionDeniedError as exc:
+        if exc.http_status == 403 and fallback_allowed:
+            raise _TryOrders() from None
+        raise VerifyFailure("read_only" if "read-only" in exc.message else "permission", exc) from None
+    except NotFoundError as exc:
+        if fallback_allowed:
+            raise _TryOrders() from None
+        raise VerifyFailure("unexpected", exc) from None
+    except AuthFailedError as exc:
+        raise VerifyFailure(_diagnose_401(conn, client, exc), exc) from None
     except WooConnectorError as exc:
-        raise VerifyFailure("permission", exc) from None
-    return None
+        raise VerifyFailure("unexpected", exc) from None
 
 
 def _diagnose_401(conn: Connection, client: WooClient, exc: AuthFailedError) -> str:
     if exc.woo_code == "woocommerce_rest_authentication_error":
         text = exc.message.lower()
-        if "secret" in text:
+        if "consumer key is invalid" in text:
+            return "wrong_key"
+        if "secret" in text or "signature" in text:
             return "wrong_secret"
-        if "signature" in text:
-            return "wrong_secret"
+        if "timestamp" in text or "nonce" in text:
+            return "clock"
         return "auth"
     if client.auth_method == "basic":
         probe = WooClient(replace(conn, auth="query"), max_retries=0)

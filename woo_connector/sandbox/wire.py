@@ -17,7 +17,7 @@ class ApiKey:
     """A WooCommerce REST key as the store sees it: its owner's role limits what it may do."""
 
     consumer_key: str
-    consumer_secret: str
+    consumer_secret: str = field(repr=False)
     permissions: str = "read_write"  # "read" | "write" | "read_write"
     user_id: int = 1
     role: str = "administrator"  # "administrator" | "shop_manager"

@@ -50,7 +50,9 @@ def safe_path(path: str) -> str:
 def raw_api_request(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     method = str(args.get("method", "GET")).upper()
     path = safe_path(args["path"])
-    resp = client.request(method, path, params=args.get("query") or None, json=args.get("body"))
+    resp = client.request(
+        method, path, params=args.get("query") or None, json=args.get("body"), require_json=False
+    )
     return {"status": resp.status, "headers": redact_headers(resp.headers), "body": resp.data}
 
 

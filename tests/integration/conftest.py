@@ -1,0 +1,24 @@
+"""Integration fixtures: the connector against the sandbox over real sockets, both auth paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from woo_connector.registry import Registry, load
+from woo_connector.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def connector() -> Iterator[Registry]:
+    registry = load(validate_output=True)
+    yield registry
+    registry.close()
+
+
+@pytest.fixture(params=["https-basic", "http-oauth1"])
+def store(request: pytest.FixtureRequest) -> tuple[Sandbox, dict]:
+    """Each test runs twice: Basic auth over HTTPS and OAuth 1.0a over plain HTTP."""
+    sandbox = request.getfixturevalue("sandbox_https" if request.param == "https-basic" else "sandbox_http")
+    return sandbox, sandbox.connection()
