@@ -7,12 +7,18 @@ verifies the connection the way a host does when a user saves it, then runs an i
 - run 1 pages through every processing order and marks each with a ``synced-to-erp``
   meta_data entry;
 - the simulated shop then changes some orders;
-- run 2 asks only for orders modified after run 1's cursor, and finds just those.
+- run 2 asks only for orders modified since run 1, and finds just those.
 
-The cursor is the newest ``date_modified_gmt`` the store reported, including for our own
-writes: marking an order modifies it, and a cursor taken before the marks would fetch every
-order again next time. Pages are ordered by id, not by modification date: marking an order
-moves it to the end of a by-date ordering, and the next page would then skip orders.
+Three traps of incremental WooCommerce syncs, and how this workflow avoids them:
+
+- Marking an order modifies it. The cursor is therefore the newest ``date_modified_gmt`` the
+  store reported *after our own writes*, and the state remembers each order as we left it, so
+  our own marks are not synced again.
+- ``modified_after`` is exclusive and dates have whole seconds: a shop write in the same second
+  as our last one would fall between two runs. Each run looks back ``OVERLAP_SECONDS`` before
+  the cursor and skips orders that are exactly as we left them.
+- Pages are ordered by id, not by modification date: marking an order moves it to the end of a
+  by-date ordering, and the next page would then skip orders.
 """
 
 from __future__ import annotations
@@ -20,43 +26,61 @@ from __future__ import annotations
 import random
 import sys
 import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from .registry import Registry, load
 
 MARK_KEY = "synced-to-erp"
-PAGE_SIZE = 50
+PAGE_SIZE = 20
+OVERLAP_SECONDS = 2
+
+
+@dataclass
+class SyncState:
+    """What a workflow keeps between runs: the cursor and each order as we left it."""
+
+    cursor: str | None = None
+    left: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (date_modified_gmt, status)
+
+
+def _fingerprint(order: dict[str, Any]) -> tuple[str, str]:
+    return (order["date_modified_gmt"], order["status"])
+
+
+def _look_back(cursor: str) -> str:
+    return (datetime.fromisoformat(cursor) - timedelta(seconds=OVERLAP_SECONDS)).isoformat(timespec="seconds")
 
 
 def sync_processing_orders(
-    connector: Registry,
-    connection: dict[str, Any],
-    cursor: str | None,
-    say: Callable[[str], None],
-) -> tuple[int, str | None]:
-    """Mark every processing order modified after ``cursor``; return (count, new cursor)."""
+    connector: Registry, connection: dict[str, Any], state: SyncState, say: Callable[[str], None]
+) -> int:
+    """Mark every processing order changed since the last run; return how many were marked."""
     query: dict[str, Any] = {"status": "processing", "per_page": PAGE_SIZE, "orderby": "id", "order": "asc"}
-    if cursor:
-        query.update(modified_after=cursor, dates_are_gmt=True)
+    if state.cursor:
+        query.update(modified_after=_look_back(state.cursor), dates_are_gmt=True)
     page: int | None = 1
     synced = 0
-    newest = cursor
     while page is not None:
         result = connector.invoke("list-orders", {**query, "page": page}, connection)
         pages = result["total_pages"] or 1
         say(f"  page {page}/{pages}: {len(result['items'])} orders (of {result['total']})")
         for order in result["items"]:
+            if state.left.get(order["id"]) == _fingerprint(order):
+                continue  # unchanged since our own mark: seen through the overlap window
             updated = connector.invoke(
                 "update-order",
                 {"id": order["id"], "meta_data": [{"key": MARK_KEY, "value": order["date_modified_gmt"]}]},
                 connection,
             )
             synced += 1
-            stamp = updated.get("date_modified_gmt")
-            if stamp and (newest is None or stamp > newest):
-                newest = stamp
+            state.left[order["id"]] = _fingerprint(updated)
+            stamp = updated["date_modified_gmt"]
+            if state.cursor is None or stamp > state.cursor:
+                state.cursor = stamp
         page = result["next_page"]
-    return synced, newest
+    return synced
 
 
 def run_demo(connection: dict[str, Any] | None = None, *, orders: int = 300, seed: int = 42) -> int:
@@ -75,17 +99,18 @@ def run_demo(connection: dict[str, Any] | None = None, *, orders: int = 300, see
         if not verdict["ok"]:
             return 1
         started = time.monotonic()
+        state = SyncState()
         say("run 1: every processing order")
-        first, cursor = sync_processing_orders(connector, connection, None, say)
-        say(f"run 1: marked {first} orders with {MARK_KEY}; cursor {cursor}")
+        first = sync_processing_orders(connector, connection, state, say)
+        say(f"run 1: marked {first} orders with {MARK_KEY}; cursor {state.cursor}")
         if sandbox is not None:
             rng = random.Random(seed)
-            for _ in range(5):
+            for _ in range(8):
                 sandbox.store.churn(rng)
-            say("the shop changed a few orders in the meantime")
+            say("the shop took new orders and moved some along in the meantime")
         say("run 2: only orders modified after the cursor")
-        second, cursor = sync_processing_orders(connector, connection, cursor, say)
-        say(f"run 2: marked {second} orders; cursor {cursor}")
+        second = sync_processing_orders(connector, connection, state, say)
+        say(f"run 2: marked {second} orders; cursor {state.cursor}")
         say(f"done in {time.monotonic() - started:.1f} s")
         return 0
     except Exception as exc:  # noqa: BLE001 - the demo reports every failure in one line
