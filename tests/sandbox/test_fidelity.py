@@ -45,9 +45,6 @@ EXCLUDED: dict[str, str] = {
     "231": "/wp-json/wc/v4 is outside the wc/v3 namespace the resources serve (transport answers rest_no_route)",
     "124": "malformed JSON is refused by the transport's body parser before routing",
     "252": "malformed JSON is refused by the transport's body parser before routing",
-    **{f"{n:03d}": "store configuration endpoint not implemented by the sandbox resources yet"
-       for n in (160, 161, 162, 163, 164, 165, 173, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185,
-                 186, 187, 188, 219, 223)},
 }
 FLOOR = 0.97
 

@@ -16,11 +16,13 @@ from urllib.parse import parse_qsl
 
 from woo_connector.sandbox.collection import project
 from woo_connector.sandbox.resources import (
-    coupons, customers, notes, orders, products, refunds, reference, taxes, taxonomies, variations, webhooks,
+    coupons, customers, data, notes, orders, payment_gateways, products, refunds, reference, reports, settings,
+    shipping, system_status, taxes, taxonomies, variations, webhooks,
 )
 from woo_connector.sandbox.wire import ApiError, Handler, Request, Response
 
-_MODULES = (orders, refunds, notes, products, variations, taxonomies, customers, coupons, webhooks, taxes, reference)
+_MODULES = (orders, refunds, notes, products, variations, taxonomies, customers, coupons, webhooks, taxes, reference,
+            settings, system_status, reports, payment_gateways, shipping, data)
 
 TABLE: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(pattern), methods) for module in _MODULES for pattern, methods in module.ROUTES

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from woo_connector.sandbox.resources import customers, coupons, order_lines, orders, products, refunds, variations, webhooks
+from woo_connector.sandbox.resources import customers, coupons, order_lines, orders, products, refunds, settings, variations, webhooks
 from woo_connector.sandbox.store import ANCHOR, SITE, Store, stamp
 
 FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Charlotte", "William", "Isla", "Oliver", "Mia", "Lucas", "Ava",
@@ -84,6 +84,7 @@ def populate(store: Store, rng: random.Random, order_count: int) -> None:
     _orders(store, rng, order_count)
     _reviews(store, rng)
     _webhooks(store)
+    store.settings["options"] = settings.default_values()
 
 
 def _users(store: Store, rng: random.Random) -> None:
