@@ -55,12 +55,14 @@ def test_status_filter_with_several_and_custom_statuses(connector: Registry, sto
 
 def test_modified_after_is_an_exclusive_gmt_bound(connector: Registry, store) -> None:
     _, conn = store
-    recent = connector.invoke("list-orders", {"orderby": "modified", "order": "desc", "per_page": 30}, conn)["items"]
-    stamps = sorted({o["date_modified_gmt"] for o in recent}, reverse=True)
-    cursor = stamps[2]  # two distinct newer timestamps exist
+    every = connector.invoke(
+        "list-orders", {"all_pages": True, "status": "any", "_fields": ["id", "date_modified_gmt"]}, conn
+    )["items"]
+    stamps = sorted({o["date_modified_gmt"] for o in every})
+    cursor = stamps[len(stamps) // 2]  # orders exactly at the cursor exist and must be left out
     later = connector.invoke("list-orders", {"modified_after": cursor, "dates_are_gmt": True, "all_pages": True}, conn)
-    expected = {o["id"] for o in recent if o["date_modified_gmt"] > cursor}
-    assert {o["id"] for o in later["items"]} == expected
+    expected = {o["id"] for o in every if o["date_modified_gmt"] > cursor}
+    assert expected and {o["id"] for o in later["items"]} == expected
 
 
 def test_get_order(connector: Registry, store) -> None:
