@@ -407,8 +407,9 @@ class Site:
             return server_error(500)
         if method == "GET" and response.status == 200 and isinstance(response.body, list):
             self._churn()
-        return self._json(incoming, response.status, response.body, key, {"Allow": allow} if allow else {},
-                          response.headers)
+        # the resources' dispatcher decides Allow itself (an invalid id drops it, captures 084, 150)
+        defaults = {"Allow": allow} if allow and self.dispatch is None else {}
+        return self._json(incoming, response.status, response.body, key, defaults, response.headers)
 
     def _run(self, handler: Handler, request: Request) -> Response:
         """The resources' own dispatcher when there is one (it applies _fields), else the handler."""
