@@ -22,7 +22,7 @@ import hmac
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Union
-from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import requests
 from oauthlib.common import generate_nonce
@@ -113,9 +113,8 @@ class WooOAuth1(AuthBase):
 
     Every call signs afresh with a new nonce and timestamp, dropping any ``oauth_*`` parameters
     an earlier signing left in the URL: WooCommerce refuses a nonce it has seen in the last
-    15 minutes (capture 209), so a retried or redirected request must never replay one. A
-    response hook re-signs the target of a same-host redirect and strips the credentials from a
-    redirect to another host, because ``requests`` follows redirects without calling auth again.
+    15 minutes (capture 209), so a retried request must never replay one. (Redirects are never
+    followed: the client refuses them, so no hop can reuse or leak a signature.)
 
     ``placement`` "query" (the default, what WooCommerce documents and what survives proxies
     that drop Authorization) or "header" (``Authorization: OAuth ...``, capture 199).
@@ -162,8 +161,6 @@ class WooOAuth1(AuthBase):
             r.headers.pop("Authorization", None)
         else:
             r.headers["Authorization"] = header
-        if self._resign_redirect not in r.hooks["response"]:
-            r.register_hook("response", self._resign_redirect)
         return r
 
     def oauth_params(self) -> list[tuple[str, str]]:
@@ -209,30 +206,6 @@ class WooOAuth1(AuthBase):
         pairs = kept + [f"{k}={_rawurlencode(v)}" for k, v in protocol]
         pairs.append("oauth_signature=" + _rawurlencode(signature))
         return urlunsplit((scheme, netloc, path, "&".join(pairs), fragment)), None
-
-    def _resign_redirect(self, response: requests.Response, **_: Any) -> requests.Response:
-        """Re-sign (same host) or unsign (other host) the Location ``requests`` will follow."""
-        if not response.is_redirect or "location" not in response.headers:
-            return response
-        request = response.request
-        target = urljoin(response.url or (request.url or ""), response.headers["location"])
-        origin, dest = urlsplit(request.url or ""), urlsplit(target)
-        if (origin.hostname or "").lower() != (dest.hostname or "").lower():
-            scheme, netloc, path, query, fragment = dest
-            kept = [p for p in _split_query(query) if not _raw_name(p).startswith("oauth_")]
-            stripped = urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
-            response.headers["location"] = stripped
-            return response
-        method = _redirect_method(request.method or "GET", response.status_code)
-        # requests drops the body on every redirect but 307/308, and so must the signature.
-        body = request.body if response.status_code in (307, 308) else None
-        url, header = self.sign(
-            method, target, body=body, content_type=request.headers.get("Content-Type")
-        )
-        response.headers["location"] = url
-        if header is not None:
-            request.headers["Authorization"] = header
-        return response
 
 
 def php_parse_query(query: str) -> PhpArray:
@@ -379,18 +352,6 @@ def _split_query(query: str) -> list[str]:
 
 def _raw_name(pair: str) -> str:
     return unquote_plus(pair.partition("=")[0])
-
-
-def _redirect_method(method: str, status: int) -> str:
-    """The method ``requests`` will use for the next hop (Session.rebuild_method's rules)."""
-    method = method.upper()
-    if status == 303 and method != "HEAD":
-        return "GET"
-    if status == 302 and method != "HEAD":
-        return "GET"
-    if status == 301 and method == "POST":
-        return "GET"
-    return method
 
 
 def _short_key(key: str) -> str:

@@ -39,7 +39,7 @@ from .errors import (
 from .pagination import PageInfo, iter_pages, page_info
 from .query import php_pairs
 from .resources import package_version
-from .response import WooResponse, decode_json, error_from_status, retry_after_seconds
+from .response import WooResponse, decode_json, error_from_status
 
 log = logging.getLogger("woo_connector.http")
 

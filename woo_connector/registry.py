@@ -22,7 +22,6 @@ from .errors import (
     ConfigError,
     InvalidInputError,
     UnknownToolError,
-    WooConnectorError,
 )
 from .plugins import get_plugin_manager
 from .resources import manifest_path, package_version, schemas_dir

@@ -206,8 +206,3 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
         if key.lower() == lowered:
             return value
     return None
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Public alias so the client's retry loop honours Retry-After the same way."""
-    return _retry_after(headers)

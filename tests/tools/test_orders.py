@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import responses
-from captures import capture, register
+from captures import register
 
 from woo_connector.errors import (
     AuthFailedError,
