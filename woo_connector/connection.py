@@ -6,6 +6,7 @@ never shows it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit, urlunsplit
@@ -44,13 +45,19 @@ class Connection:
             raise ConfigError(
                 f"auth must be one of {', '.join(AUTH_MODES)}; got {auth!r}.", details={"fields": ["auth"]}
             )
+        ca_bundle = data.get("ca_bundle") or None
+        if ca_bundle is not None and not os.path.isfile(ca_bundle):
+            raise ConfigError(
+                f"ca_bundle {ca_bundle!r} is not a readable file: give the path of the store CA's PEM file.",
+                details={"fields": ["ca_bundle"]},
+            )
         return cls(
             site_url=normalise_site_url(str(data["site_url"])),
             consumer_key=str(data["consumer_key"]).strip(),
             consumer_secret=str(data["consumer_secret"]).strip(),
             auth=auth,
             verify_ssl=bool(data.get("verify_ssl", True)),
-            ca_bundle=data.get("ca_bundle") or None,
+            ca_bundle=ca_bundle,
             timeout=float(data.get("timeout") or DEFAULT_TIMEOUT),
             user_agent=data.get("user_agent") or None,
         )

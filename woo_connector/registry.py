@@ -106,7 +106,15 @@ class Registry:
         spec = self.tool(tool)
         args = self.check_input(spec.name, payload)
         client = self.client(connection)
-        result = spec.function(client, args)
+        try:
+            result = spec.function(client, args)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            # A tool indexes into what the store sent; a plugin that reshapes responses makes
+            # that fail. Hosts get one error family, never a bare Python exception.
+            raise BadResponseError(
+                f"The store's answer to {spec.name} was not shaped as WooCommerce's: "
+                f"{type(exc).__name__}: {exc}."
+            ) from exc
         if self.validate_output:
             self.check_output(f"{spec.name}.output.json", result, what=f"{spec.name} output")
         return result

@@ -62,3 +62,10 @@ def test_decode_refuses_html_and_truncated_json() -> None:
         decode_json("<html><body>502 Bad Gateway</body></html>")
     with pytest.raises(ValueError):
         decode_json('{"id": 1, "line_items": [')
+
+
+def test_missing_ca_bundle_is_a_config_error(tmp_path) -> None:
+    with pytest.raises(ConfigError) as info:
+        Connection.from_dict({"site_url": "https://s.example", "consumer_key": "ck", "consumer_secret": "cs",
+                              "ca_bundle": str(tmp_path / "nope.pem")})
+    assert info.value.details["fields"] == ["ca_bundle"]

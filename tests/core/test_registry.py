@@ -160,3 +160,15 @@ def test_public_surface_is_pinned() -> None:
         "not_found", "invalid_request", "rate_limited", "server_error", "network_error", "timeout",
         "bad_response", "redirect_refused",
     } <= codes
+
+
+def test_a_store_answer_of_the_wrong_shape_is_bad_response(connector: Registry) -> None:
+    import responses
+
+    conn = {"site_url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
+    with responses.RequestsMock() as rsps:
+        rsps.add("POST", "https://shop.example/wp-json/wc/v3/products", json={"ok": True}, status=201)
+        with pytest.raises(woo_connector.BadResponseError) as info:
+            connector.invoke("create-product", {"name": "X", "type": "variable",
+                                                "variations": [{"regular_price": "1"}]}, conn)
+    assert "create-product" in info.value.message
