@@ -36,7 +36,7 @@ from .errors import (
     RequestTimeoutError,
     WooConnectorError,
 )
-from .pagination import PageInfo, iter_pages, page_info
+from .pagination import PageInfo, iter_pages
 from .query import php_pairs
 from .resources import package_version
 from .response import WooResponse, decode_json, error_from_status
@@ -267,18 +267,17 @@ class WooClient:
         return self.request("DELETE", path, params=params).data
 
     # -- collections ------------------------------------------------------------------------
-    def get_page(
+    def fetch_page(
         self, path: str, params: Mapping[str, Any], page: int, per_page: int
-    ) -> tuple[list[Any], PageInfo]:
-        """One page of a collection with its page info read from the headers."""
-        query = {**params, "page": page, "per_page": per_page}
-        resp = self.request("GET", path, params=query)
+    ) -> tuple[list[Any], Mapping[str, str]]:
+        """One page of a collection and the headers that describe the paging."""
+        resp = self.request("GET", path, params={**params, "page": page, "per_page": per_page})
         if not isinstance(resp.data, list):
             raise BadResponseError(
                 f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",
                 http_status=resp.status,
             )
-        return resp.data, page_info(resp.headers, page, per_page, count=len(resp.data))
+        return resp.data, resp.headers
 
     def iter_pages(
         self,
@@ -290,18 +289,9 @@ class WooClient:
         max_items: int | None = None,
     ) -> Iterator[tuple[list[Any], PageInfo]]:
         """Pages one after another, lazily: callers can stop early and nothing more is fetched."""
-
-        def fetch(page: int) -> tuple[list[Any], Mapping[str, str]]:
-            query = {**params, "page": page, "per_page": per_page}
-            resp = self.request("GET", path, params=query)
-            if not isinstance(resp.data, list):
-                raise BadResponseError(
-                    f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",
-                    http_status=resp.status,
-                )
-            return resp.data, resp.headers
-
-        return iter_pages(fetch, start_page, per_page, max_items)
+        return iter_pages(
+            lambda page: self.fetch_page(path, params, page, per_page), start_page, per_page, max_items
+        )
 
 
 def canonical_site_url(location: str) -> str | None:
