@@ -16,7 +16,7 @@ import requests
 from captures import capture
 
 from woo_connector.sandbox import Sandbox, parse_php_query
-from woo_connector.sandbox.server import parse_body, php_json
+from woo_connector.sandbox.php import parse_body, php_json
 
 API = "/wp-json/wc/v3"
 CAPTURED_HEADERS = {"Content-Type", "X-Robots-Tag", "Link", "X-Content-Type-Options",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.collection import (
-    ParamErrors, bool_param, id_list, is_int_text, links, list_param, list_response, render,
+    ParamErrors, bool_param, id_list, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.store import SITE, parse_gmt, stamp
