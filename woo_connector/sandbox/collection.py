@@ -248,8 +248,16 @@ def project_one(value: Any, wanted: list[str]) -> Any:
             out[key] = inner
             continue
         nested = [name[len(key) + 1:] for name in wanted if name.startswith(key + ".")]
-        if nested and isinstance(inner, dict):
+        if not nested:
+            continue
+        # WordPress intersects keys recursively (_rest_array_intersect_key_recursive): an object is
+        # cut down, a list's integer keys never match a name so it comes back empty, a scalar stays
+        if isinstance(inner, dict):
             out[key] = project_one(inner, nested)
+        elif isinstance(inner, list):
+            out[key] = []
+        else:
+            out[key] = inner
     return out
 
 
