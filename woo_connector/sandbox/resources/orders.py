@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from woo_connector.sandbox.collection import (
-    ParamErrors, bool_param, id_list, int_param, is_int_text, links, list_param, list_response, render,
+    ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources import order_lines
 from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 STATUSES = {
@@ -340,36 +341,19 @@ def delete_order(store: Any, request: Request) -> Response:
 
 
 def batch_orders(store: Any, request: Request) -> Response:
-    body = body_of(request)
-    result: dict[str, list[Any]] = {}
-    if "create" in body:
-        result["create"] = []
-        for spec in body["create"] or []:
-            try:
-                result["create"].append(out(request, create(store, spec)))
-            except ApiError as err:
-                result["create"].append({"id": 0, "error": err.body()})
-    if "update" in body:
-        result["update"] = []
-        for spec in body["update"] or []:
-            order = store.get("order", spec.get("id"))
-            if order is None:
-                result["update"].append({"id": spec.get("id"), "error": invalid_id(400).body()})
-                continue
-            try:
-                result["update"].append(out(request, update(store, order, {k: v for k, v in spec.items() if k != "id"})))
-            except ApiError as err:
-                result["update"].append({"id": spec.get("id"), "error": err.body()})
-    if "delete" in body:
-        result["delete"] = []
-        for oid in id_list(body["delete"]):
-            order = store.get("order", oid)
-            if order is None:
-                result["delete"].append({"id": oid, "error": invalid_id(400).body()})
-                continue
-            result["delete"].append(out(request, order))
-            store.delete("order", oid)
-    return Response(200, result)
+    def remove(order: dict[str, Any]) -> dict[str, Any]:
+        shown = out(request, order)
+        store.delete("order", order["id"])
+        return shown
+
+    return Response(200, run_batch(
+        body_of(request),
+        create=lambda spec: out(request, create(store, spec)),
+        find=lambda oid: store.get("order", oid),
+        update=lambda order, changes: out(request, update(store, order, changes)),
+        delete=remove,
+        invalid_id=lambda: invalid_id(400),
+    ))
 
 
 def list_statuses(store: Any, request: Request) -> Response:

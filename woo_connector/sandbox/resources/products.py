@@ -18,6 +18,7 @@ from woo_connector.sandbox.collection import (
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.store import SITE, parse_gmt, stamp
+from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 TYPES = ["simple", "grouped", "external", "variable"]
@@ -399,36 +400,23 @@ def delete_product(store: Any, request: Request) -> Response:
 
 
 def batch_products(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
-    result: dict[str, list[Any]] = {}
-    if "create" in body:
-        result["create"] = []
-        for spec in body["create"] or []:
-            try:
-                result["create"].append(out(request, create(store, spec)))
-            except ApiError as err:
-                result["create"].append({"id": 0, "error": err.body()})
-    if "update" in body:
-        result["update"] = []
-        for spec in body["update"] or []:
-            doc = store.get("product", spec.get("id"))
-            if doc is None or doc["type"] == "variation":
-                result["update"].append({"id": spec.get("id"), "error": invalid_id(400).body()})
-                continue
-            try:
-                result["update"].append(out(request, update(store, doc, {k: v for k, v in spec.items() if k != "id"})))
-            except ApiError as err:
-                result["update"].append({"id": spec.get("id"), "error": err.body()})
-    if "delete" in body:
-        result["delete"] = []
-        for pid in id_list(body["delete"]):
-            doc = store.get("product", pid)
-            if doc is None:
-                result["delete"].append({"id": pid, "error": invalid_id(400).body()})
-                continue
-            result["delete"].append(out(request, doc))
-            store.delete("product", pid)
-    return Response(200, result)
+    def find(pid: Any) -> dict[str, Any] | None:
+        doc = store.get("product", pid)
+        return None if doc is None or doc["type"] == "variation" else doc
+
+    def remove(doc: dict[str, Any]) -> dict[str, Any]:
+        shown = out(request, doc)
+        store.delete("product", doc["id"])
+        return shown
+
+    return Response(200, run_batch(
+        request.body,
+        create=lambda spec: out(request, create(store, spec)),
+        find=find,
+        update=lambda doc, changes: out(request, update(store, doc, changes)),
+        delete=remove,
+        invalid_id=lambda: invalid_id(400),
+    ))
 
 
 ROUTES = [

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from woo_connector.sandbox.collection import bool_param, id_list, links, list_response, render
+from woo_connector.sandbox.collection import bool_param, links, list_response, render
 from woo_connector.sandbox.resources import products
 from woo_connector.sandbox.store import SITE, stamp
+from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 VARIATION_KEYS = (
@@ -125,39 +126,28 @@ def delete_variation(store: Any, request: Request) -> Response:
 
 def batch_variations(store: Any, request: Request) -> Response:
     parent = _parent(store, request)
-    body = request.body if isinstance(request.body, dict) else {}
-    result: dict[str, list[Any]] = {}
-    if "create" in body:
-        result["create"] = []
-        for spec in body["create"] or []:
-            try:
-                products.validate(spec, creating=True, variation=True)
-                result["create"].append(out(request, new_variation(store, parent, spec)))
-            except ApiError as err:
-                result["create"].append({"id": 0, "error": err.body()})
-    if "update" in body:
-        result["update"] = []
-        for spec in body["update"] or []:
-            doc = store.get("product", spec.get("id"))
-            if doc is None or doc.get("parent_id") != parent["id"]:
-                result["update"].append({"id": spec.get("id"), "error": invalid_id(400).body()})
-                continue
-            try:
-                products.validate(spec, creating=False, variation=True)
-                products.apply(store, doc, {k: v for k, v in spec.items() if k != "id"})
-                result["update"].append(out(request, store.put("product", doc)))
-            except ApiError as err:
-                result["update"].append({"id": spec.get("id"), "error": err.body()})
-    if "delete" in body:
-        result["delete"] = []
-        for vid in id_list(body["delete"]):
-            doc = store.get("product", vid)
-            if doc is None or doc.get("parent_id") != parent["id"]:
-                result["delete"].append({"id": vid, "error": invalid_id(400).body()})
-                continue
-            result["delete"].append(out(request, doc))
-            store.delete("product", vid)
-            parent["variations"] = [v for v in parent["variations"] if v != vid]
+
+    def create(spec: dict[str, Any]) -> dict[str, Any]:
+        products.validate(spec, creating=True, variation=True)
+        return out(request, new_variation(store, parent, spec))
+
+    def find(vid: Any) -> dict[str, Any] | None:
+        doc = store.get("product", vid)
+        return doc if doc is not None and doc.get("parent_id") == parent["id"] else None
+
+    def update(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        products.validate(changes, creating=False, variation=True)
+        products.apply(store, doc, changes)
+        return out(request, store.put("product", doc))
+
+    def remove(doc: dict[str, Any]) -> dict[str, Any]:
+        shown = out(request, doc)
+        store.delete("product", doc["id"])
+        parent["variations"] = [v for v in parent["variations"] if v != doc["id"]]
+        return shown
+
+    result = run_batch(request.body, create=create, find=find, update=update, delete=remove,
+                       invalid_id=lambda: invalid_id(400))
     products.reprice(store, parent)
     stamp(parent, "date_modified", store.now())
     store.put("product", parent)
