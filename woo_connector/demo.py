@@ -108,7 +108,7 @@ def run_demo(connection: dict[str, Any] | None = None, *, orders: int = 300, see
             for _ in range(8):
                 sandbox.store.churn(rng)
             say("the shop took new orders and moved some along in the meantime")
-        say("run 2: only orders modified after the cursor")
+        say(f"run 2: orders modified since run 1 ({OVERLAP_SECONDS} s look-back; orders as we left them are skipped)")
         second = sync_processing_orders(connector, connection, state, say)
         say(f"run 2: marked {second} orders; cursor {state.cursor}")
         say(f"done in {time.monotonic() - started:.1f} s")
