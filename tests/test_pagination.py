@@ -184,3 +184,13 @@ def test_an_empty_page_ends_the_walk_even_with_a_next_link() -> None:
         return [], {"Link": f'<https://shop.test/x?page={page + 1}>; rel="next"'}
 
     assert [info.page for _, info in iter_pages(fetch, 1, 10)] == [1]
+
+
+def test_identical_projections_without_ids_are_not_a_loop() -> None:
+    pages = {1: [{"status": "processing"}] * 2, 2: [{"status": "processing"}] * 2, 3: [{"status": "processing"}]}
+
+    def fetch(page: int):
+        return pages[page], {"X-WP-Total": "5", "X-WP-TotalPages": "3"}
+
+    walked = [len(items) for items, _ in iter_pages(fetch, 1, 2)]
+    assert walked == [2, 2, 1]

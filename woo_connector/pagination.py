@@ -110,14 +110,15 @@ def iter_pages(
         return
     page = start_page
     seen: set[int] = set()
-    previous: list[Any] | None = None
+    previous: list[Any] | None = None  # the previous page's ids
     remaining = max_items
     while True:
         seen.add(page)
         items, headers = fetch(page)
         items = list(items)
         info = page_info(headers, page, per_page, count=len(items))
-        if previous is not None and items and _identity(items) == _identity(previous):
+        ids = _ids(items)
+        if previous is not None and ids is not None and ids == previous:
             raise BadResponseError(
                 f"Page {page} repeats page {page - 1} item for item: the store (or a cache in "
                 "front of it) seems to ignore the page parameter. Stopped instead of looping.",
@@ -137,14 +138,15 @@ def iter_pages(
                 "Stopped instead of looping.",
                 details={"page": page, "next_page": info.next_page},
             )
-        previous, page = items, info.next_page
+        previous, page = ids, info.next_page
 
 
-def _identity(items: list[Any]) -> list[Any]:
-    """Ids when every item has one (WooCommerce objects do), else the items themselves."""
-    if all(isinstance(item, Mapping) and "id" in item for item in items):
+def _ids(items: list[Any]) -> list[Any] | None:
+    """The page's ids, or None when items carry none (``_fields`` without id): identical
+    projections such as ``[{"status": "processing"}] * 100`` on two pages are no loop."""
+    if items and all(isinstance(item, Mapping) and "id" in item for item in items):
         return [item["id"] for item in items]
-    return items
+    return None
 
 
 def _int_header(value: Any) -> int | None:
