@@ -93,6 +93,15 @@ def test_paging_while_the_shop_writes(connector: Registry, sandbox_https) -> Non
     assert len(ids) >= before
 
 
+def test_newest_first_paging_while_the_shop_writes_returns_no_repeats(connector: Registry, sandbox_https) -> None:
+    """New orders push a newest-first list down a page at a time; repeats are dropped by id."""
+    conn = sandbox_https.connection()
+    sandbox_https.faults.churn = 3
+    result = connector.invoke("list-orders", {"all_pages": True, "per_page": 25}, conn)
+    ids = [o["id"] for o in result["items"]]
+    assert len(ids) == len(set(ids))
+
+
 def test_one_pooled_connection_serves_many_calls(connector: Registry, sandbox_https) -> None:
     conn = sandbox_https.connection()
     first = connector.client(conn)

@@ -28,6 +28,10 @@ def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> di
 
     When ``max_items`` cuts a page short, ``next_page`` names that same page again: resuming
     from it repeats a few items rather than skipping any, which is what a sync wants.
+
+    While pages are followed the shop keeps writing: a new order pushes the newest-first list
+    down, so the next page starts with an item already returned. Such repeats are dropped by
+    id. (Items can also move the other way and be missed; ordering by id ascending avoids both.)
     """
     per_page = int(args.get("per_page", DEFAULT_PER_PAGE))
     start = int(args.get("page", 1))
@@ -36,10 +40,12 @@ def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> di
     params = store_params(args)
 
     items: list[Any] = []
+    seen: set[Any] = set()
     last = None
     truncated = False
     for page_items, info in client.iter_pages(path, params, per_page=per_page, start_page=start):
         last = info
+        page_items = [item for item in page_items if not _repeat(item, seen)]
         room = None if max_items is None else max_items - len(items)
         if room is not None and len(page_items) > room:
             items.extend(page_items[:room])
@@ -63,3 +69,13 @@ def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> di
         "has_more": next_page is not None,
         "next_page": next_page,
     }
+
+
+def _repeat(item: Any, seen: set[Any]) -> bool:
+    """True for an item whose id an earlier page already returned; records the id otherwise."""
+    if not isinstance(item, dict) or "id" not in item:
+        return False
+    if item["id"] in seen:
+        return True
+    seen.add(item["id"])
+    return False
