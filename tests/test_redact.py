@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import json
 from pathlib import Path
 
@@ -9,12 +11,13 @@ import pytest
 import requests
 import responses
 
+from captures import capture
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url
 
 # The real store's recordings, copied into the repo from shared/woo-captures.
 CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
-KEY = "ck_c793d3c762ebb146a3df8cd0e20158cb580bad64"
-SECRET = "cs_33c5fa1f212501f0f67db732c25e50950bdf6426"
+# The capture store's own local test key, read from a capture rather than written out here.
+KEY, SECRET = base64.b64decode(capture(5)["request"]["headers"]["Authorization"].split()[1]).decode().split(":")
 
 
 def capture(name: str) -> dict:
