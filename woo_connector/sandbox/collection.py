@@ -355,3 +355,9 @@ def list_response(
     if parts:
         headers["Link"] = ", ".join(parts)
     return Response(200, [out(doc) for doc in window], headers)
+
+
+def require_force(request: Request, what: str) -> None:
+    """DELETE without ?force=true: resources WooCommerce cannot trash answer 501."""
+    if not bool_param(request.query, "force"):
+        raise ApiError(501, "woocommerce_rest_trash_not_supported", f"{what} do not support trashing.")

@@ -35,6 +35,11 @@ class Request:
     raw_query: str = ""  # the query string as sent, for Link headers that echo it
     params: dict[str, str] = field(default_factory=dict)  # named groups of the route's regex
 
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The body as an object of fields; WordPress treats any other body as no fields at all."""
+        return self.body if isinstance(self.body, dict) else {}
+
 
 @dataclass
 class Response:

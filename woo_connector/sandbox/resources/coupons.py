@@ -86,7 +86,7 @@ def list_coupons(store: Any, request: Request) -> Response:
 
 
 def create_coupon(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if not body.get("code"):
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): code", {"params": ["code"]})
     validate(body)
@@ -102,7 +102,7 @@ def get_coupon(store: Any, request: Request) -> Response:
 
 def update_coupon(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     validate(body)
     apply(store, doc, body)
     return Response(200, out(request, store.put("coupon", doc)))

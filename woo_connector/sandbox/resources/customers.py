@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from woo_connector.sandbox.collection import ParamErrors, bool_param, links, list_response, render
+from woo_connector.sandbox.collection import ParamErrors, links, list_response, render, require_force
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources.order_lines import empty_address
 from woo_connector.sandbox.store import stamp
@@ -126,7 +126,7 @@ def list_customers(store: Any, request: Request) -> Response:
 
 
 def create_customer(store: Any, request: Request) -> Response:
-    doc = create(store, request.body if isinstance(request.body, dict) else {})
+    doc = create(store, request.fields)
     return Response(201, out(request, doc), {"Location": f"{request.base_url}/wp-json/wc/v3/customers/{doc['id']}"})
 
 
@@ -141,7 +141,7 @@ def get_customer(store: Any, request: Request) -> Response:
 def update_customer(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
     _guard_manager(request, doc)
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if "email" in body:
         _check_email(store, str(body["email"]), doc["id"])
     apply(store, doc, body)
@@ -151,8 +151,7 @@ def update_customer(store: Any, request: Request) -> Response:
 def delete_customer(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
     _guard_manager(request, doc)
-    if not bool_param(request.query, "force"):
-        raise ApiError(501, "woocommerce_rest_trash_not_supported", "Customers do not support trashing.")
+    require_force(request, "Customers")
     body = out(request, doc)
     store.delete("customer", doc["id"])
     return Response(200, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from woo_connector.sandbox.collection import bool_param, links, render
+from woo_connector.sandbox.collection import links, render, require_force
 from woo_connector.sandbox.resources import orders
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -30,7 +30,7 @@ def list_notes(store: Any, request: Request) -> Response:
 
 def create_note(store: Any, request: Request) -> Response:
     order = orders.find(store, request.params["id"])
-    body = orders.body_of(request)
+    body = request.fields
     if not body.get("note"):
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): note", {"params": ["note"]})
     customer = body.get("customer_note") in (True, "true", "1", 1)
@@ -53,8 +53,7 @@ def get_note(store: Any, request: Request) -> Response:
 
 def delete_note(store: Any, request: Request) -> Response:
     note = _find(store, request)
-    if not bool_param(request.query, "force"):
-        raise ApiError(501, "woocommerce_rest_trash_not_supported", "Order notes do not support trashing.")
+    require_force(request, "Order notes")
     body = out(request, note)
     store.delete("note", note["id"])
     return Response(200, body)

@@ -308,12 +308,8 @@ def update(store: Any, order: dict[str, Any], body: dict[str, Any]) -> dict[str,
     return order
 
 
-def body_of(request: Request) -> dict[str, Any]:
-    return request.body if isinstance(request.body, dict) else {}
-
-
 def create_order(store: Any, request: Request) -> Response:
-    order = create(store, body_of(request))
+    order = create(store, request.fields)
     return Response(201, out(request, order), {"Location": f"{request.base_url}/wp-json/wc/v3/orders/{order['id']}"})
 
 
@@ -322,13 +318,13 @@ def get_order(store: Any, request: Request) -> Response:
 
 
 def update_order(store: Any, request: Request) -> Response:
-    return Response(200, out(request, update(store, find(store, request.params["id"]), body_of(request))))
+    return Response(200, out(request, update(store, find(store, request.params["id"]), request.fields)))
 
 
 def delete_order(store: Any, request: Request) -> Response:
     order = find(store, request.params["id"])
     body = out(request, order)
-    if bool_param(request.query, "force") or (isinstance(request.body, dict) and request.body.get("force") is True):
+    if bool_param(request.query, "force") or request.fields.get("force") is True:
         store.delete("order", order["id"])
         for note in [n for n in store.all("note") if n["_order_id"] == order["id"]]:
             store.delete("note", note["id"])
@@ -347,7 +343,7 @@ def batch_orders(store: Any, request: Request) -> Response:
         return shown
 
     return Response(200, run_batch(
-        body_of(request),
+        request.fields,
         create=lambda spec: out(request, create(store, spec)),
         find=lambda oid: store.get("order", oid),
         update=lambda order, changes: out(request, update(store, order, changes)),

@@ -52,7 +52,7 @@ def get_gateway(store: Any, request: Request) -> Response:
 
 def update_gateway(store: Any, request: Request) -> Response:
     gateway = _find(store, request.params["id"])
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     change = store.settings.setdefault("payment_gateways", {}).setdefault(gateway["id"], {})
     for name in WRITABLE:
         if name in body:

@@ -371,7 +371,7 @@ def list_products(store: Any, request: Request) -> Response:
 
 
 def create_product(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     doc = create(store, body)
     return Response(201, out(request, doc, True), {"Location": f"{request.base_url}/wp-json/wc/v3/products/{doc['id']}"})
 
@@ -382,7 +382,7 @@ def get_product(store: Any, request: Request) -> Response:
 
 def update_product(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
-    return Response(200, out(request, update(store, doc, request.body if isinstance(request.body, dict) else {}), True))
+    return Response(200, out(request, update(store, doc, request.fields), True))
 
 
 def delete_product(store: Any, request: Request) -> Response:

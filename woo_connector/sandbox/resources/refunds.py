@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from woo_connector.sandbox.collection import bool_param, links, list_response, render
+from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.resources import orders
 from woo_connector.sandbox.resources.taxes import money, rate_for, split_inclusive
 from woo_connector.sandbox.store import stamp
@@ -103,8 +103,7 @@ def get_refund(store: Any, request: Request) -> Response:
 
 def delete_refund(store: Any, request: Request) -> Response:
     order, refund = _find(store, request)
-    if not bool_param(request.query, "force"):
-        raise ApiError(501, "woocommerce_rest_trash_not_supported", "Refunds do not support trashing.")
+    require_force(request, "Refunds")
     body = out(request, refund)
     store.delete("refund", refund["id"])
     order["refunds"] = [r for r in order["refunds"] if r["id"] != refund["id"]]
@@ -114,7 +113,7 @@ def delete_refund(store: Any, request: Request) -> Response:
 
 def create_refund(store: Any, request: Request) -> Response:
     order = orders.find(store, request.params["id"])
-    body = orders.body_of(request)
+    body = request.fields
     lines: list[tuple[dict[str, Any], int]] = []
     line_total = Decimal(0)
     for spec in body.get("line_items") or []:

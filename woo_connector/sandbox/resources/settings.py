@@ -94,7 +94,7 @@ def _valid(row: dict[str, Any], value: Any) -> bool:
 def update_option(store: Any, request: Request) -> Response:
     group_id, option_id = request.params["group_id"], request.params["option_id"]
     row = _find_option(group_id, option_id)
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if "value" not in body:
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): value", {"params": ["value"]})
     value = body["value"]

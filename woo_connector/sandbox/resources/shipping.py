@@ -48,7 +48,7 @@ def list_zones(store: Any, request: Request) -> Response:
 
 
 def create_zone(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if not str(body.get("name") or "").strip():
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
     zones = state(store)["zones"]
@@ -78,7 +78,7 @@ def list_zone_methods(store: Any, request: Request) -> Response:
 def add_zone_method(store: Any, request: Request) -> Response:
     """Add a method instance by ``method_id``, titled as the method is; settings start empty."""
     zone = _zone(store, request.params["zone_id"])
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     kinds = {m["id"]: m for m in peek("shipping")["methods"]}
     if body.get("method_id") not in kinds:
         raise ApiError(400, "woocommerce_rest_shipping_zone_method_invalid", "Resource does not exist.")

@@ -98,7 +98,7 @@ def create_tax_class(store: Any, request: Request) -> Response:
     from woo_connector.sandbox.resources.products import slugify
     from woo_connector.sandbox.wire import ApiError
 
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if not body.get("name"):
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
     entry = [slugify(str(body["name"])), str(body["name"])]

@@ -57,7 +57,7 @@ def _create(kind: str, route: str):
     """POST for tags, attributes and terms: a named term, refused when the name is missing."""
 
     def handler(store: Any, request: Request) -> Response:
-        body = request.body if isinstance(request.body, dict) else {}
+        body = request.fields
         if not body.get("name"):
             raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
         name = html.escape(str(body["name"]), quote=False)
@@ -79,7 +79,7 @@ def _create(kind: str, route: str):
 
 
 def create_category(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     if not body.get("name"):
         raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): name", {"params": ["name"]})
     name = html.escape(str(body["name"]), quote=False)
@@ -93,7 +93,7 @@ def create_category(store: Any, request: Request) -> Response:
 
 
 def create_review(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     missing = [k for k in ("product_id", "review", "reviewer", "reviewer_email") if not body.get(k)]
     if missing:
         raise ApiError(400, "rest_missing_callback_param", f"Missing parameter(s): {', '.join(missing)}", {"params": missing})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from woo_connector.sandbox.collection import bool_param, links, list_response, render
+from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.resources import products
 from woo_connector.sandbox.store import SITE, stamp
 from woo_connector.sandbox.resources.batch import run_batch
@@ -92,7 +92,7 @@ def list_variations(store: Any, request: Request) -> Response:
 
 def create_variation(store: Any, request: Request) -> Response:
     parent = _parent(store, request)
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     products.validate(body, creating=True, variation=True)
     return Response(201, out(request, new_variation(store, parent, body)))
 
@@ -103,7 +103,7 @@ def get_variation(store: Any, request: Request) -> Response:
 
 def update_variation(store: Any, request: Request) -> Response:
     parent, doc = _find(store, request)
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     products.validate(body, creating=False, variation=True)
     products.apply(store, doc, body)
     store.put("product", doc)
@@ -114,8 +114,7 @@ def update_variation(store: Any, request: Request) -> Response:
 
 def delete_variation(store: Any, request: Request) -> Response:
     parent, doc = _find(store, request)
-    if not bool_param(request.query, "force"):
-        raise ApiError(501, "woocommerce_rest_trash_not_supported", "Variations do not support trashing.")
+    require_force(request, "Variations")
     body = out(request, doc)
     store.delete("product", doc["id"])
     parent["variations"] = [v for v in parent["variations"] if v != doc["id"]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from woo_connector.sandbox.collection import bool_param, links, list_response, render
+from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.store import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -72,7 +72,7 @@ def list_webhooks(store: Any, request: Request) -> Response:
 
 
 def create_webhook(store: Any, request: Request) -> Response:
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     _check(body, creating=True)
     doc = new_webhook(store, store.next_id("webhook"), str(body.get("name") or ""), body["topic"],
                       str(body["delivery_url"]), store.now())
@@ -87,7 +87,7 @@ def get_webhook(store: Any, request: Request) -> Response:
 
 def update_webhook(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
-    body = request.body if isinstance(request.body, dict) else {}
+    body = request.fields
     _check(body, creating=False)
     if "status" in body and body["status"] in STATUSES:
         doc["status"] = body["status"]
@@ -106,8 +106,7 @@ def update_webhook(store: Any, request: Request) -> Response:
 
 def delete_webhook(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
-    if not bool_param(request.query, "force"):
-        raise ApiError(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.")
+    require_force(request, "Webhooks")
     body = out(request, doc)
     store.delete("webhook", doc["id"])
     return Response(200, body)
