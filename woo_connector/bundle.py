@@ -3,11 +3,17 @@
 The files under schemas/ share shapes through relative ``$ref``s (``defs/order.json``). A host or
 an MCP client receives one schema per tool and cannot fetch our files, so what we hand out has
 every referenced file folded into ``$defs`` and every ``$ref`` pointing inside the document.
+
+A tool schema that extends a shared object (``defs/list_query.json``, ``defs/list_envelope.json``)
+with ``$ref`` and ``unevaluatedProperties: false`` is handed out flat: the shared properties are
+written into its own ``properties`` and it is closed with ``additionalProperties: false``. Hosts
+and agents that list a tool's fields from ``properties`` (most do) then see every field.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -54,4 +60,57 @@ def bundle(schemas: SchemaSet, rel: str) -> dict[str, Any]:
     result = rewrite(root, base, "")
     if folded:
         result.setdefault("$defs", {}).update(folded)
-    return result
+    return _flatten(result)
+
+
+_PLAIN_OBJECT = {"type", "title", "description", "properties", "required", "$defs"}
+
+
+def _flatten(root: dict[str, Any]) -> dict[str, Any]:
+    """Write the plain objects the root extends into the root itself (see the module docstring)."""
+    parts = root.get("allOf", [])
+    if any(not isinstance(part, dict) or set(part) != {"$ref"} for part in parts):
+        return root
+    refs = ([root["$ref"]] if isinstance(root.get("$ref"), str) else []) + [part["$ref"] for part in parts]
+    targets = [_local(root, ref) for ref in refs]
+    if not refs or any(
+        not isinstance(t, dict) or t.get("type") != "object" or not set(t) <= _PLAIN_OBJECT for t in targets
+    ):
+        return root  # anything fancier than "these properties too" stays as written
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for target in targets:
+        properties.update(target.get("properties", {}))
+        required += [name for name in target.get("required", []) if name not in required]
+    properties.update(root.get("properties", {}))
+    required += [name for name in root.get("required", []) if name not in required]
+    flat = {k: v for k, v in root.items() if k not in ("$ref", "allOf", "properties", "required", "unevaluatedProperties", "$defs")}
+    flat["properties"] = properties
+    if required:
+        flat["required"] = required
+    if root.get("unevaluatedProperties") is False:
+        flat["additionalProperties"] = False
+    # Keep the defs still reachable from the flat schema; the ones folded in are gone.
+    available = root.get("$defs", {})
+    kept: dict[str, Any] = {}
+    text = json.dumps(flat)
+    while True:
+        new = {k: v for k, v in available.items() if k not in kept and f'"#/$defs/{k}' in text}
+        if not new:
+            break
+        kept.update(new)
+        text = json.dumps(new)
+    if kept:
+        flat["$defs"] = kept
+    return flat
+
+
+def _local(root: dict[str, Any], ref: str) -> Any:
+    if not ref.startswith("#/"):
+        return None
+    node: Any = root
+    for part in ref[2:].split("/"):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
