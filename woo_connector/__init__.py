@@ -4,6 +4,7 @@ from .errors import (
     AuthFailedError,
     BadResponseError,
     ConfigError,
+    InternalError,
     InvalidInputError,
     InvalidRequestError,
     NetworkError,
@@ -39,4 +40,5 @@ __all__ = [
     "RequestTimeoutError",
     "BadResponseError",
     "RedirectRefusedError",
+    "InternalError",
 ]
