@@ -4,6 +4,10 @@ The files under schemas/ share shapes through relative ``$ref``s (``defs/order.j
 an MCP client receives one schema per tool and cannot fetch our files, so what we hand out has
 every referenced file folded into ``$defs`` and every ``$ref`` pointing inside the document.
 
+Scalar shapes (``defs/date_time.json``, ``money.json``, ``id.json``) are written into each field
+that uses them rather than referenced: an agent reads the pattern where the field is, and a
+validator does not resolve a reference for every date of every order of a 300-order page.
+
 A tool schema that extends a shared object (``defs/list_query.json``, ``defs/list_envelope.json``)
 with ``$ref`` and ``unevaluatedProperties: false`` is handed out flat: the shared properties are
 written into its own ``properties`` and it is closed with ``additionalProperties: false``. Hosts
@@ -60,7 +64,53 @@ def bundle(schemas: SchemaSet, rel: str) -> dict[str, Any]:
     result = rewrite(root, base, "")
     if folded:
         result.setdefault("$defs", {}).update(folded)
-    return _flatten(result)
+    return _prune(_flatten(_inline_scalars(result)))
+
+
+def _inline_scalars(root: dict[str, Any]) -> dict[str, Any]:
+    """Replace each ``$ref`` to a scalar def (no properties, no items) by the def's keywords."""
+
+    def scalar(ref: Any) -> dict[str, Any] | None:
+        found = _local(root, ref) if isinstance(ref, str) else None
+        if isinstance(found, dict) and not {"properties", "items", "prefixItems"} & set(found):
+            return found
+        return None
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {k: inline(v) for k, v in node.items()}
+        found = scalar(node.get("$ref"))
+        if found is None:
+            return node
+        # the def's own wording stays behind: the field's description says what it is
+        shape = inline({k: v for k, v in found.items() if k not in ("$defs", "title", "examples", "$comment")})
+        merged = {k: v for k, v in node.items() if k != "$ref"}
+        if any(k in merged and merged[k] != v for k, v in shape.items() if k != "description"):
+            merged.setdefault("allOf", []).append(shape)  # two patterns, say: both must hold
+        else:
+            merged.update({k: v for k, v in shape.items() if k not in merged})
+        return merged
+
+    return inline(root)
+
+
+def _prune(root: dict[str, Any]) -> dict[str, Any]:
+    """Drop the ``$defs`` nothing points at any more (inlined or flattened away)."""
+    available = root.pop("$defs", {})
+    kept: dict[str, Any] = {}
+    text = json.dumps(root)
+    while True:
+        new = {k: v for k, v in available.items() if k not in kept and f'"#/$defs/{k}' in text}
+        if not new:
+            break
+        kept.update(new)
+        text = json.dumps(new)
+    if kept:
+        root["$defs"] = kept
+    return root
 
 
 _PLAIN_OBJECT = {"type", "title", "description", "properties", "required", "$defs"}
@@ -90,18 +140,8 @@ def _flatten(root: dict[str, Any]) -> dict[str, Any]:
         flat["required"] = required
     if root.get("unevaluatedProperties") is False:
         flat["additionalProperties"] = False
-    # Keep the defs still reachable from the flat schema; the ones folded in are gone.
-    available = root.get("$defs", {})
-    kept: dict[str, Any] = {}
-    text = json.dumps(flat)
-    while True:
-        new = {k: v for k, v in available.items() if k not in kept and f'"#/$defs/{k}' in text}
-        if not new:
-            break
-        kept.update(new)
-        text = json.dumps(new)
-    if kept:
-        flat["$defs"] = kept
+    if "$defs" in root:
+        flat["$defs"] = root["$defs"]
     return flat
 
 

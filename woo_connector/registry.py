@@ -32,7 +32,7 @@ from .errors import (
 from .hookspecs import ToolFunction
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
-from .validation import SchemaSet
+from .validation import Checker, Problem, SchemaSet
 
 TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 ANNOTATION_KEYS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
@@ -86,6 +86,7 @@ class Registry:
         self.validate_output = validate_output
         self._pool = pool or ClientPool()
         self._tools = _join(self.manifest, schemas, functions, version)
+        self._checkers: dict[str, Checker] = {}
 
     def __repr__(self) -> str:
         return f"Registry({self.manifest.get('id')!r}, tools={len(self._tools)})"
@@ -125,7 +126,7 @@ class Registry:
                 details={"tool": spec.name, "exception": type(exc).__name__},
             ) from exc
         if self.validate_output:
-            self.check_output(f"{spec.name}.output.json", result, what=f"{spec.name} output")
+            self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
@@ -164,8 +165,18 @@ class Registry:
     def client(self, connection: Mapping[str, Any] | Connection) -> WooClient:
         return self._pool.client_for(self.connection(connection))
 
+    def _checker(self, tool: str, side: str) -> Checker:
+        """Payloads are checked against the schemas hosts and agents are handed (bundled, flat)."""
+        key = f"{tool}.{side}"
+        checker = self._checkers.get(key)
+        if checker is None:
+            spec = self.tool(tool)
+            checker = Checker.of(spec.input_schema if side == "input" else spec.output_schema)
+            self._checkers[key] = checker
+        return checker
+
     def check_input(self, tool: str, payload: Any) -> dict[str, Any]:
-        problems = self.schemas.problems(f"{tool}.input.json", payload)
+        problems = self._checker(tool, "input").problems(payload)
         if problems:
             raise InvalidInputError(
                 f"Invalid input for {tool}: "
@@ -175,7 +186,10 @@ class Registry:
         return dict(payload)
 
     def check_output(self, schema: str, result: Any, *, what: str) -> None:
-        problems = self.schemas.problems(schema, result)
+        self._refuse_output(self.schemas.problems(schema, result), what)
+
+    @staticmethod
+    def _refuse_output(problems: list[Problem], what: str) -> None:
         if problems:
             raise BadResponseError(
                 f"The {what} does not match its schema: "

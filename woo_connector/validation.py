@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -83,13 +84,33 @@ class SchemaSet:
         return validator
 
     def problems(self, rel: str, instance: Any) -> list[Problem]:
+        """Every violation of the file ``rel``, deepest explanation first, one per pointer and message."""
+        base = self.documents[rel].get("$id", SCHEMA_BASE + rel)
+        return Checker(self.validator(rel), self.registry.resolver(base_uri=base)).problems(instance)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A compiled schema and the resolver its references go through."""
+
+    validator: Draft202012Validator
+    resolver: Resolver[Any]
+
+    @classmethod
+    def of(cls, schema: dict[str, Any]) -> Checker:
+        """A checker for a self-contained (bundled) schema: every ``$ref`` points inside it."""
+        uri = "urn:woo-connector:bundled"
+        registry: Registry[Any] = Registry().with_resource(uri, Resource.from_contents(schema, default_specification=DRAFT202012))
+        validator = Draft202012Validator(schema, registry=registry, format_checker=FORMAT_CHECKER)
+        return cls(validator, registry.resolver(base_uri=uri))
+
+    def problems(self, instance: Any) -> list[Problem]:
         """Every violation, deepest explanation first, one per pointer and message."""
         seen: set[tuple[str, str]] = set()
         out: list[Problem] = []
-        resolver = self.registry.resolver(base_uri=self.documents[rel].get("$id", SCHEMA_BASE + rel))
-        for error in self.validator(rel).iter_errors(instance):
+        for error in self.validator.iter_errors(instance):
             if error.validator == "unevaluatedProperties":
-                found = _unknown_fields(error, resolver)
+                found = _unknown_fields(error, self.resolver)
             else:
                 found = _explain(error)
             for problem in found:

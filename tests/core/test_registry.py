@@ -213,6 +213,9 @@ def test_list_tools_are_handed_out_flat_and_closed(connector: Registry) -> None:
         assert inputs["additionalProperties"] is False and "$ref" not in inputs and "allOf" not in inputs
         assert outputs["required"] == ["items", "page", "per_page", "total", "total_pages", "has_more", "next_page"]
         assert outputs["additionalProperties"] is False
+        if "modified_after" in inputs["properties"]:  # scalar defs are written into the field
+            date = inputs["properties"]["modified_after"]
+            assert "$ref" not in json.dumps(date) and date["allOf"][0]["format"] == "woo-date-time"
 
 
 # -- tool packs ---------------------------------------------------------------------------
@@ -230,7 +233,8 @@ def test_a_throw_away_tool_in_a_temporary_directory_is_listed_and_invoked(tmp_pa
     registry = load(validate_output=True, packs=discover() + [load_pack("throwaway", module)])
     assert [t.name for t in registry.tools()] == MANIFEST_TOOLS + [COUPON_CODES]
     described = registry.describe(COUPON_CODES)
-    assert described["inputSchema"]["properties"]["limit"]["$ref"].startswith("#/$defs/")  # shared def folded in
+    limit = described["inputSchema"]["properties"]["limit"]
+    assert (limit["type"], limit["minimum"], limit["maximum"]) == ("integer", 1, 100)  # defs/id.json reached
     with responses.RequestsMock() as rsps:
         rsps.add("GET", "https://shop.example/wp-json/wc/v3/coupons", json=[{"code": "save20"}, {"code": "vip"}])
         assert registry.invoke(COUPON_CODES, {"limit": 2}, CONN) == {"codes": ["save20", "vip"]}
