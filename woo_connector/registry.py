@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from . import dry_run
 from .bundle import bundle
 from .client import ClientPool, WooClient
 from .connection import Connection
@@ -105,7 +106,10 @@ class Registry:
         """Validate, run one tool with a pooled client, check the result. Raises WooConnectorError."""
         spec = self.tool(tool)
         args = self.check_input(spec.name, payload)
+        preview = dry_run.requested(args)
         client = self.client(connection)
+        if preview:
+            client = dry_run.RecordingClient(client)
         try:
             result = spec.function(client, args)
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -115,8 +119,11 @@ class Registry:
                 f"The store's answer to {spec.name} was not shaped as WooCommerce's: "
                 f"{type(exc).__name__}: {exc}."
             ) from exc
+        if isinstance(client, dry_run.RecordingClient):
+            result = client.result()
         if self.validate_output:
-            self.check_output(f"{spec.name}.output.json", result, what=f"{spec.name} output")
+            schema = dry_run.DEF if preview else f"{spec.name}.output.json"
+            self.check_output(schema, result, what=f"{spec.name} output")
         return result
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
@@ -156,7 +163,9 @@ class Registry:
         return self._pool.client_for(self.connection(connection))
 
     def check_input(self, tool: str, payload: Any) -> dict[str, Any]:
-        problems = self.schemas.problems(f"{tool}.input.json", payload)
+        spec = self._tools.get(tool)
+        checked, problems = dry_run.strip_flag(spec.annotations if spec else None, payload)
+        problems += self.schemas.problems(f"{tool}.input.json", checked)
         if problems:
             raise InvalidInputError(
                 f"Invalid input for {tool}: "
@@ -226,13 +235,17 @@ def _join(
             problems.append(f"{name}: title and description are required")
         if missing or name not in functions or absent:
             continue
+        hints = {k: bool(v) for k, v in annotations.items() if k in ANNOTATION_KEYS}
+        input_schema, output_schema = bundle(schemas, f"{name}.input.json"), bundle(schemas, f"{name}.output.json")
+        if dry_run.accepts(hints):
+            input_schema, output_schema = dry_run.declare(input_schema, output_schema, bundle(schemas, dry_run.DEF))
         tools[name] = ToolSpec(
             name=name,
             title=str(entry["title"]),
             description=" ".join(str(entry["description"]).split()),
-            input_schema=bundle(schemas, f"{name}.input.json"),
-            output_schema=bundle(schemas, f"{name}.output.json"),
-            annotations={k: bool(v) for k, v in annotations.items() if k in ANNOTATION_KEYS},
+            input_schema=input_schema,
+            output_schema=output_schema,
+            annotations=hints,
             function=functions[name],
         )
     if problems:
