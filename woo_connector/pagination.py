@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import BadResponseError
 
-__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header"]
+__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header", "page_listener"]
 
 _LINK = re.compile(r"<([^>]*)>([^<]*)")  # a target and its parameters, up to the next target
 _REL = re.compile(r"""(?i)\brel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""")
@@ -117,6 +118,9 @@ def iter_pages(
         items, headers = fetch(page)
         items = list(items)
         info = page_info(headers, page, per_page, count=len(items))
+        listener = page_listener.get()
+        if listener is not None:
+            listener(info, len(items))  # may raise to stop the walk (a cancelled MCP call)
         ids = _ids(items)
         if previous is not None and ids is not None and ids == previous:
             raise BadResponseError(
@@ -164,3 +168,9 @@ def _page_of(url: str, *, default: int) -> int:
             except ValueError:
                 return default
     return default
+
+
+page_listener: ContextVar[Callable[[PageInfo, int], None] | None] = ContextVar("page_listener", default=None)
+"""Told of each page a walk reads (its PageInfo and item count). Agent Mode sets it around a
+call to send MCP progress notifications and to stop a cancelled walk between pages; unset, a
+walk costs one lookup per page."""
