@@ -1,7 +1,7 @@
 """dry_run on every write tool, against the sandbox: reads happen, writes are only recorded.
 
-"Nothing changed" is proved twice: the sandbox's request log shows no write method, and a
-snapshot of every table and id counter of the store is identical before and after.
+"Nothing changed" is proved twice (fixtures in conftest.py): the sandbox's request log shows no
+write method, and a snapshot of every table and id counter of the store is identical after.
 """
 
 from __future__ import annotations
@@ -18,24 +18,11 @@ from woo_connector.dry_run import RecordingClient
 from woo_connector.registry import Registry, load
 from woo_connector.sandbox import Sandbox
 
-WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-
-
 @pytest.fixture(scope="module")
 def connector() -> Iterator[Registry]:
     registry = load(validate_output=True)
     yield registry
     registry.close()
-
-
-def snapshot(sandbox: Sandbox) -> str:
-    store = sandbox.store
-    with store.lock:
-        return json.dumps({"tables": store.tables, "counters": store.counters}, sort_keys=True, default=str)
-
-
-def writes_sent(sandbox: Sandbox) -> list[tuple[str, str]]:
-    return [(method, path) for method, path, _names, _status in sandbox.requests_log if method in WRITES]
 
 
 def an_order(connector: Registry, conn: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +40,7 @@ def test_write_tools_declare_dry_run_and_read_tools_do_not(connector: Registry) 
 
 
 def test_update_order_dry_run_sends_nothing_and_shows_the_order_as_it_is(
-    connector: Registry, sandbox_http: Sandbox
+    connector: Registry, sandbox_http: Sandbox, snapshot, writes_sent
 ) -> None:
     conn = sandbox_http.connection()
     order = an_order(connector, conn)
@@ -92,7 +79,9 @@ def test_dry_run_false_is_a_normal_call(connector: Registry, sandbox_http: Sandb
     assert "dry_run" not in result and result["customer_note"] == "x"
 
 
-def test_create_tools_record_the_body_and_create_nothing(connector: Registry, sandbox_https: Sandbox) -> None:
+def test_create_tools_record_the_body_and_create_nothing(
+    connector: Registry, sandbox_https: Sandbox, snapshot, writes_sent
+) -> None:
     conn = sandbox_https.connection()
     before = snapshot(sandbox_https)
     customer = connector.invoke(
@@ -115,7 +104,9 @@ def test_create_tools_record_the_body_and_create_nothing(connector: Registry, sa
     assert product["requests"][0]["body"]["name"] == "Dry tee"
 
 
-def test_update_product_and_raw_delete_read_the_record_first(connector: Registry, sandbox_http: Sandbox) -> None:
+def test_update_product_and_raw_delete_read_the_record_first(
+    connector: Registry, sandbox_http: Sandbox, snapshot
+) -> None:
     conn = sandbox_http.connection()
     product = connector.invoke("list-products", {"per_page": 1, "type": "simple"}, conn)["items"][0]
     before = snapshot(sandbox_http)
@@ -149,7 +140,7 @@ def test_read_tools_refuse_dry_run_and_the_flag_must_be_boolean(connector: Regis
     assert pointers == {"/dry_run", "/bogus"}  # every bad field named, the flag included
 
 
-def test_recorded_requests_never_carry_credentials(connector: Registry, sandbox_http: Sandbox) -> None:
+def test_recorded_requests_never_carry_credentials(connector: Registry, sandbox_http: Sandbox, writes_sent) -> None:
     conn = sandbox_http.connection()
     with pytest.raises(InvalidInputError):  # the schema already keeps credentials out of raw queries
         connector.invoke("raw-api-request", {"method": "POST", "path": "/orders", "dry_run": True,
