@@ -70,6 +70,7 @@ def test_list_tools_default_to_an_agent_page_and_say_how_to_get_more(connector: 
     assert tool.pages and tool.input_schema["properties"]["per_page"]["default"] == AGENT_PER_PAGE
     assert tool.arguments({"status": "processing"}) == {"status": "processing", "per_page": AGENT_PER_PAGE}
     assert tool.arguments({"per_page": 5}) == {"per_page": 5}
+    assert tool.arguments({"all_pages": True}) == {"all_pages": True}  # a full walk: fewer requests
     assert "page=next_page" in tool.description
     # hosts keep the store's default: the registry's schema is untouched
     assert connector.tool("list-orders").input_schema["properties"]["per_page"].get("default") != AGENT_PER_PAGE

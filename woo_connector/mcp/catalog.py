@@ -62,8 +62,9 @@ class AgentTool:
         return self.spec.name
 
     def arguments(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The payload for the registry: the agent's arguments plus the agent-only defaults."""
-        if self.pages and "per_page" not in given:
+        """The payload for the registry: the agent's arguments plus the agent-only defaults.
+        A walk over every page keeps the store's page size: fewer, fuller requests."""
+        if self.pages and "per_page" not in given and not given.get("all_pages"):
             return {**given, "per_page": AGENT_PER_PAGE}
         return dict(given)
 

@@ -61,8 +61,6 @@ def build_server(registry: Registry, connection: Mapping[str, Any] | Connection)
         except WooConnectorError as exc:
             log.info("tool %s failed: %s", params.name, exc.code)
             return _error(exc.to_dict())
-        except CallCancelled:
-            raise anyio.get_cancelled_exc_class()() from None  # pragma: no cover - the task is gone
         except Exception as exc:  # a bug must reach the agent as a result, not end the session
             log.exception("tool %s crashed", params.name)
             return _error({"code": "internal_error", "message": f"The connector failed: {type(exc).__name__}.",
