@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import ConfigError, InvalidInputError, WooConnectorError
+from .mcp.command import add_parser as add_mcp_parser
 
 ENV_PREFIX = "WOO_"
 ENV_FIELDS = {
@@ -137,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_demo.add_argument("--connection", help="run against this store instead of the embedded sandbox")
     p_demo.add_argument("--orders", type=int, default=300)
     p_demo.add_argument("--seed", type=int, default=42)
+    add_mcp_parser(sub)  # Agent Mode: woo_connector/mcp/command.py owns its options and its run
 
     try:
         args = parser.parse_args(argv)
@@ -145,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
+    if getattr(args, "run", None) is not None:
+        return int(args.run(args))
     if args.command == "sandbox":
         from .sandbox.cli import run_sandbox
 
