@@ -1,6 +1,6 @@
 """Replay the real store's recorded exchanges against a running sandbox over HTTP and compare.
 
-Every capture in shared/woo-captures is sent, in recording order, with ``requests`` to two
+Every capture in tests/fixtures/woo-captures (``captures.CAPTURES``) is sent, in recording order, with ``requests`` to two
 sandboxes started by this module (HTTPS for the captures taken on :8443, plain HTTP for those on
 :8080) that share one freshly seeded store, so state carries across as it did on the real store
 (752 created over HTTPS gets its note over OAuth/HTTP). The whole path runs: sockets, TLS,
@@ -37,7 +37,6 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -45,12 +44,9 @@ import pytest
 import requests
 from oauthlib.oauth1.rfc5849 import signature as rfc5849
 
+from captures import CAPTURES
 from woo_connector.sandbox import Sandbox
 from woo_connector.sandbox.store import Store
-
-CAPTURES = Path("/work/shared/woo-captures")
-if not CAPTURES.exists():
-    CAPTURES = Path(__file__).resolve().parents[1] / "fixtures" / "woo-captures"
 
 # oauthlib's plain signing functions take the secret as is; the *_with_client forms need a Client
 pytestmark = pytest.mark.filterwarnings("ignore:use sign_hmac:DeprecationWarning")
@@ -175,30 +171,36 @@ def compare(captured: dict[str, Any], status: int, headers: dict[str, str], body
 # -- credentials ----------------------------------------------------------------------------------
 
 
-def captured_keys(captures: list[tuple[str, dict[str, Any]]]) -> dict[str, tuple[str, str]]:
-    """The captured store's key pairs by kind, read from the Basic headers its captures sent."""
+def captured_keys(captures: list[tuple[str, dict[str, Any]]]) -> dict[str, list[tuple[str, str]]]:
+    """The captured stores' key pairs by kind, read from the Basic headers their captures sent.
+
+    Captures 262 onwards come from a rebuilt store with its own keys: each kind has one pair per
+    store, in recording order, and all of them map to the sandbox's key of that kind.
+    """
     kinds = {"basic rw (": "rw", "basic ro (": "ro", "basic shop_manager (": "shop_manager"}
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for _, exchange in captures:
         label = exchange["request"].get("auth", "")
         header = exchange["request"]["headers"].get("Authorization", "")
         for prefix, kind in kinds.items():
-            if label.startswith(prefix) and header.startswith("Basic ") and kind not in found:
+            if label.startswith(prefix) and header.startswith("Basic "):
                 ck, _, cs = base64.b64decode(header[6:]).decode().partition(":")
-                found[kind] = (ck, cs)
+                if (ck, cs) not in found.setdefault(kind, []):
+                    found[kind].append((ck, cs))
     return found
 
 
 class Credentials:
     """Swaps the captured store's keys for the sandbox's and re-signs OAuth requests."""
 
-    def __init__(self, captured: dict[str, tuple[str, str]], sandbox: Sandbox, reference: int) -> None:
+    def __init__(self, captured: dict[str, list[tuple[str, str]]], sandbox: Sandbox, reference: int) -> None:
         self.swap: dict[str, str] = {}
         self.secrets: dict[str, str] = {}  # captured consumer key -> captured secret
-        for kind, (ck, cs) in captured.items():
+        for kind, pairs in captured.items():
             key = sandbox.key(kind)
-            self.swap[ck], self.swap[cs] = key.consumer_key, key.consumer_secret
-            self.secrets[ck] = cs
+            for ck, cs in pairs:
+                self.swap[ck], self.swap[cs] = key.consumer_key, key.consumer_secret
+                self.secrets[ck] = cs
         self.reference = reference  # the newest captured oauth_timestamp: "the moment of capture"
         self.now = int(time.time())
 
@@ -410,7 +412,8 @@ def test_resigning_reproduces_the_captured_client_and_keeps_a_wrong_secret_wrong
     captures = _captures()
     keys = captured_keys(captures)
     assert set(keys) == {"rw", "ro", "shop_manager"}
-    rw_key, rw_secret = keys["rw"]
+    assert all(len(pairs) == 2 for pairs in keys.values())  # the first store's and the rebuilt one's
+    rw_key, rw_secret = keys["rw"][0]
     signer = Credentials.__new__(Credentials)
     signer.secrets, signer.swap, signer.reference, signer.now = {rw_key: rw_secret}, {}, 0, 0
     for number in ("198", "205"):

@@ -236,7 +236,12 @@ def project(value: Any, fields: str) -> Any:
         return value
     if isinstance(value, list):
         return [project_one(item, wanted) for item in value]
-    return project_one(value, wanted)
+    # a single object's links sit on the response, not in its data, so _fields never drops them
+    # (278, 283); a list's links are inside each item's data and go with the other keys
+    projected = project_one(value, wanted)
+    if isinstance(value, dict) and "_links" in value and isinstance(projected, dict):
+        projected.setdefault("_links", value["_links"])
+    return projected
 
 
 def project_one(value: Any, wanted: list[str]) -> Any:

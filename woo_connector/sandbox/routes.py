@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from woo_connector.sandbox.collection import project
@@ -29,6 +29,11 @@ TABLE: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
 ]
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+Resolver = Callable[[str, str], "tuple[Handler, dict[str, str]]"]
+"""Finds the handler of a method on a route, or raises ``rest_no_route``."""
+Refusal = Callable[[str, str, dict[str, str]], "ApiError | None"]
+"""A permission check run once the route matched: the error to answer with, or None."""
 
 
 def no_route() -> ApiError:
@@ -76,22 +81,50 @@ def _decode_body(request: Request) -> None:
                        {"json_error_code": 4, "json_error_message": "Syntax error"}) from None
 
 
-def dispatch(store: Any, request: Request) -> Response:
-    """Run one request against ``store`` and return the response WordPress would send."""
-    found = match(request.route)
+ROUTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed(route: str, resolver: Resolver = resolve) -> str | None:
+    """The methods ``route`` serves, as WordPress lists them in ``Allow`` for a signed-in key."""
+    methods = []
+    for candidate in ROUTABLE:
+        try:
+            resolver(candidate, route)
+        except ApiError:
+            continue
+        methods.append(candidate)
+    return ", ".join(methods) or None
+
+
+def dispatch(store: Any, request: Request, resolver: Resolver = resolve,
+             refuse: Refusal | None = None, body_error: ApiError | None = None) -> Response:
+    """Run one request against ``store``: the sandbox's only request pipeline after authentication.
+
+    In WordPress' order: match the route (``rest_no_route``), report a body that did not parse,
+    ask ``refuse`` (the permission callback for a visitor), then run the handler under the store
+    lock and save after a write, even a failed one. It sets ``Allow`` (unless the error says
+    otherwise: an invalid id drops it, captures 084 and 150), the discovery ``Link`` and applies
+    ``_fields``; the transport only adds its own headers.
+    """
     allow: str | None = None
+    method = request.method.upper()
     try:
-        if found is None or request.method.upper() not in found[0]:
-            raise no_route()
-        methods, params = found
-        allow = ", ".join(methods)
-        request.params = params
+        handler, params = resolver(method, request.route)
+        allow = allowed(request.route, resolver)
+        request.params = dict(params)
+        if body_error is not None:
+            raise body_error
+        if refuse is not None:
+            refusal = refuse(method, request.route, request.params)
+            if refusal is not None:
+                allow = None
+                raise refusal
         _decode_body(request)
         with store.lock:
             try:
-                response = methods[request.method.upper()](store, request)
+                response = handler(store, request)
             finally:
-                if request.method.upper() in WRITES:
+                if method in WRITES:
                     store.save()
     except ApiError as err:
         allow = getattr(err, "allow", allow)

@@ -19,7 +19,8 @@ from typing import Any, Callable
 from .faults import Faults
 from .listener import HTTPServer
 from .php import parse_php_query
-from .site import SITES, Resolver, Site
+from .routes import Resolver
+from .site import SITES, Site
 from .wire import ApiKey
 
 __all__ = ["Sandbox", "parse_php_query"]
@@ -73,9 +74,9 @@ class Sandbox:
             from .store import Store
 
             self._store = Store.open(self.db, self.seed, self.orders) if self.db else Store.create(self.seed, self.orders)
-        resolve, dispatch = self._resolve, None
+        resolve = self._resolve
         if resolve is None:
-            from .routes import dispatch, resolve
+            from .routes import resolve
         context = None
         if self.https:
             from .tls import LoopbackTLS
@@ -84,7 +85,7 @@ class Sandbox:
             context = self._tls.server_context()
         self._server = HTTPServer((self.host, self.port), self, context)
         self.port = self._server.server_address[1]
-        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock, dispatch)
+        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"woo-sandbox-{self.port}", daemon=True)
         self._thread.start()
