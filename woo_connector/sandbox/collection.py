@@ -362,6 +362,11 @@ def list_response(
     return Response(200, [out(doc) for doc in window], headers)
 
 
+def already_trashed(post_type: str) -> ApiError:
+    """A second DELETE without force on something already in the trash (299, 303)."""
+    return ApiError(410, "woocommerce_rest_already_trashed", f"The {post_type} has already been deleted.")
+
+
 def require_force(request: Request, what: str) -> None:
     """DELETE without ?force=true: resources WooCommerce cannot trash answer 501."""
     if not bool_param(request.query, "force"):

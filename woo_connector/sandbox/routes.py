@@ -83,6 +83,44 @@ def _decode_body(request: Request) -> None:
 
 ROUTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
+RESOURCES = {"orders": "order", "products": "product", "customers": "customer", "coupons": "coupon"}
+"""Route prefix -> webhook resource; a variation's events are its product's."""
+_RENDER = {"order": orders.out, "product": products.out, "customer": customers.out, "coupon": coupons.out}
+
+
+def queue_webhooks(store: Any, request: Request, response: Response) -> None:
+    """Queue the webhook actions a successful write fires (delivered when the queue runs)."""
+    parts = request.route.strip("/").split("/")
+    resource = RESOURCES.get(parts[0])
+    if resource is None or getattr(store, "hookshot", None) is None or not any(hook.get("status") == "active" for hook in store.all("webhook")):
+        return
+    hooks = list(store.all("webhook"))
+    body = response.body
+    if parts[-1] == "batch" and isinstance(body, dict):
+        for part, event in (("create", "created"), ("update", "updated"), ("delete", "deleted")):
+            for item in body.get(part) or []:
+                if isinstance(item, dict) and item.get("id") and "error" not in item:
+                    store.hookshot.enqueue(hooks, resource, event, int(item["id"]))
+        return
+    if len(parts) == 1:
+        if isinstance(body, dict) and isinstance(body.get("id"), int):
+            store.hookshot.enqueue(hooks, resource, "created", body["id"])
+        return
+    if not parts[1].isdigit():
+        return
+    # a refund or a variation is an update of its order or product (hooks: woocommerce_order_refunded)
+    event = "deleted" if request.method.upper() == "DELETE" and len(parts) == 2 else "updated"
+    store.hookshot.enqueue(hooks, resource, event, int(parts[1]))
+
+
+def render_record(store: Any, resource: str, record_id: int) -> dict[str, Any] | None:
+    """A record's current JSON as the REST API shows it, for a webhook payload."""
+    doc = store.get(resource, record_id)
+    if doc is None:
+        return None
+    request = Request("GET", f"/{resource}s/{record_id}", {}, None, {}, store.hookshot.home_url.rstrip("/"))
+    return _RENDER[resource](request, doc)
+
 
 def allowed(route: str, resolver: Resolver = resolve) -> str | None:
     """The methods ``route`` serves, as WordPress lists them in ``Allow`` for a signed-in key."""
@@ -123,6 +161,8 @@ def dispatch(store: Any, request: Request, resolver: Resolver = resolve,
         with store.lock:
             try:
                 response = handler(store, request)
+                if method in WRITES and response.status < 400:
+                    queue_webhooks(store, request, response)
             finally:
                 if method in WRITES:
                     store.save()

@@ -17,6 +17,7 @@ from collections import deque
 from typing import Any, Callable
 
 from .faults import Faults
+from .hookshot import WORDPRESS_PORTS
 from .listener import HTTPServer
 from .php import parse_php_query
 from .routes import Resolver
@@ -50,6 +51,7 @@ class Sandbox:
         resolve: Resolver | None = None,
         clock: Callable[[], float] = time.time,
         log_size: int = 1000,
+        webhook_ports: tuple[int, ...] = WORDPRESS_PORTS,
     ) -> None:
         if mode not in SITES:
             raise ValueError(f"mode must be one of {SITES}")
@@ -60,6 +62,8 @@ class Sandbox:
         self._site_mode = mode
         self._resolve = resolve
         self._clock = clock
+        self.webhook_ports = tuple(webhook_ports)
+        """Loopback ports webhooks may be delivered to besides the store's own (WordPress: 80, 443, 8080)."""
         self._tls: Any = None
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -85,6 +89,11 @@ class Sandbox:
             context = self._tls.server_context()
         self._server = HTTPServer((self.host, self.port), self, context)
         self.port = self._server.server_address[1]
+        hookshot = getattr(self._store, "hookshot", None)  # a stand-in store (transport tests) has none
+        if hookshot is not None:
+            if not hookshot.home_url:  # the first sandbox over a store is its home
+                hookshot.home_url = self.url
+            hookshot.allowed_ports = self.webhook_ports
         self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"woo-sandbox-{self.port}", daemon=True)
@@ -174,6 +183,19 @@ class Sandbox:
             conn["verify_ssl"] = True
             conn["ca_bundle"] = self.ca_bundle
         return conn
+
+    def deliver_webhooks(self) -> int:
+        """Run the store's webhook queue (WooCommerce's Action Scheduler); returns deliveries made."""
+        from .routes import render_record
+
+        with self._store.lock:
+            hooks = {int(doc["id"]): dict(doc) for doc in self._store.all("webhook")}
+            store = self._store
+        return store.hookshot.deliver(hooks, lambda resource, rid: self._render(render_record, resource, rid))
+
+    def _render(self, render: Any, resource: str, rid: int) -> Any:
+        with self._store.lock:
+            return render(self._store, resource, rid)
 
     def _log(self, method: str, path: str, names: tuple[str, ...], status: int) -> None:
         self.requests_log.append((method, path, names, status))

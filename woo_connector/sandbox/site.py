@@ -169,7 +169,7 @@ class Site:
             # ?_envelope: always 200, the answer's status and own headers move into the body (288,
             # 289); totals become numbers there and the real headers carry none of them
             inner = {k: (int(v) if k in ("X-WP-Total", "X-WP-TotalPages") else v) for k, v in own.items()
-                     if k not in ("Content-Type", "Link") or (k == "Link" and "api.w.org" not in v)}
+                     if v and (k not in ("Content-Type", "Link") or (k == "Link" and "api.w.org" not in v))}
             status, body = 200, {"body": body, "status": status, "headers": inner}
         else:
             headers.update({k: v for k, v in own.items() if v})

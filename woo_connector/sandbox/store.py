@@ -21,6 +21,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
+from woo_connector.sandbox.hookshot import Hookshot
 from woo_connector.sandbox.wire import ApiKey
 
 SITE = "https://sandbox.invalid"
@@ -80,6 +81,7 @@ class Store:
         self._db: sqlite3.Connection | None = None
         self._dirty: set[tuple[str, int]] = set()
         self._deleted: set[tuple[str, int]] = set()
+        self.hookshot = Hookshot()
 
     # -- construction -------------------------------------------------------------------------
 

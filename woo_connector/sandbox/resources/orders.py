@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from woo_connector.sandbox.collection import (
+    already_trashed,
     ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
@@ -329,11 +330,12 @@ def delete_order(store: Any, request: Request) -> Response:
         for note in [n for n in store.all("note") if n["_order_id"] == order["id"]]:
             store.delete("note", note["id"])
         return Response(200, body)
-    if order["status"] != "trash":
-        order["_previous_status"] = order["status"]
-        order["status"] = "trash"
-        touch(store, order)
-    return Response(200, out(request, order))
+    if order["status"] == "trash":
+        raise already_trashed("shop_order")
+    order["_previous_status"] = order["status"]
+    order["status"] = "trash"
+    touch(store, order)
+    return Response(200, body)  # the order as it was before the trash (301)
 
 
 def batch_orders(store: Any, request: Request) -> Response:

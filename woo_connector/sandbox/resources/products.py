@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.collection import (
+    already_trashed,
     ParamErrors, bool_param, id_list, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
@@ -393,6 +394,8 @@ def delete_product(store: Any, request: Request) -> Response:
             store.delete("product", vid)
         store.delete("product", doc["id"])
         return Response(200, body)
+    if doc["status"] == "trash":
+        raise already_trashed("product")
     doc["status"] = "trash"
     stamp(doc, "date_modified", store.now())
     store.put("product", doc)
@@ -405,15 +408,17 @@ def batch_products(store: Any, request: Request) -> Response:
         return None if doc is None or doc["type"] == "variation" else doc
 
     def remove(doc: dict[str, Any]) -> dict[str, Any]:
-        shown = out(request, doc)
+        shown = out(request, doc, True)
+        for vid in doc.get("variations", []):
+            store.delete("product", vid)
         store.delete("product", doc["id"])
         return shown
 
     return Response(200, run_batch(
         request.body,
-        create=lambda spec: out(request, create(store, spec)),
+        create=lambda spec: out(request, create(store, spec), True),
         find=find,
-        update=lambda doc, changes: out(request, update(store, doc, changes)),
+        update=lambda doc, changes: out(request, update(store, doc, changes), True),
         delete=remove,
         invalid_id=lambda: invalid_id(400),
     ))

@@ -77,7 +77,9 @@ def create_webhook(store: Any, request: Request) -> Response:
     doc = new_webhook(store, store.next_id("webhook"), str(body.get("name") or ""), body["topic"],
                       str(body["delivery_url"]), store.now())
     doc["_secret"] = str(body.get("secret") or "")
-    return Response(201, out(request, store.put("webhook", doc)),
+    store.put("webhook", doc)
+    store.hookshot.ping(doc)  # sent right away, before the answer (306)
+    return Response(201, out(request, doc),
                     {"Location": f"{request.base_url}/wp-json/wc/v3/webhooks/{doc['id']}"})
 
 
