@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from woo_connector.query import php_pairs
-from woo_connector.sandbox.store import SITE, STORE_OFFSET, parse_gmt
+from woo_connector.sandbox.php import build_query_pairs
+from woo_connector.sandbox.state import SITE, STORE_OFFSET, parse_gmt
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 ITEM_ALLOW = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -274,11 +274,11 @@ LinkParams = Callable[[Request, bool], list[tuple[str, str]]]
 def echo_params(request: Request, past_end: bool) -> list[tuple[str, str]]:
     """The query as WordPress echoes it in Link URLs: arrays indexed, booleans as 1."""
     query = {k: ("1" if v == "true" else v) for k, v in request.query.items() if k != "page"}
-    pairs = php_pairs(query)
+    pairs = build_query_pairs(query)
     page = request.query.get("page")
     if page is not None:
         names = list(request.query)
-        index = sum(1 for name in names[: names.index("page")] for _ in php_pairs({name: request.query[name]}))
+        index = sum(1 for name in names[: names.index("page")] for _ in build_query_pairs({name: request.query[name]}))
         pairs.insert(index, ("page", "\0"))
     return pairs
 

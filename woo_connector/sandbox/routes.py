@@ -16,17 +16,29 @@ from urllib.parse import parse_qsl
 
 from woo_connector.sandbox.collection import project
 from woo_connector.sandbox.resources import (
-    coupons, customers, data, notes, orders, payment_gateways, products, refunds, reference, reports, settings,
+    coupons, customers, data, notes, orders, payment_gateways, products, refunds, reports, settings,
     shipping, system_status, taxes, taxonomies, variations, webhooks,
 )
 from woo_connector.sandbox.wire import ApiError, Handler, Request, Response
 
-_MODULES = (orders, refunds, notes, products, variations, taxonomies, customers, coupons, webhooks, taxes, reference,
+_MODULES = (orders, refunds, notes, products, variations, taxonomies, customers, coupons, webhooks, taxes,
             settings, system_status, reports, payment_gateways, shipping, data)
+
+
+def namespace_index(store: Any, request: Request) -> Response:
+    """The wc/v3 index from the route table itself, so it stays true as routes are added."""
+    api = f"{request.base_url}/wp-json"
+    table = {}
+    for pattern, methods in TABLE:
+        route = "/wc/v3" + pattern.pattern
+        table[route] = {"namespace": "wc/v3", "methods": list(methods),
+                        "endpoints": [{"methods": [m], "args": {}} for m in methods]}
+    return Response(200, {"namespace": "wc/v3", "routes": table, "_links": {"up": [{"href": f"{api}/"}]}})
+
 
 TABLE: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(pattern), methods) for module in _MODULES for pattern, methods in module.ROUTES
-]
+] + [(re.compile(""), {"GET": namespace_index})]
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -9,8 +9,8 @@ from woo_connector.sandbox.collection import (
     ParamErrors, already_trashed, bool_param, id_list, links, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
-from woo_connector.sandbox.resources.taxes import money
-from woo_connector.sandbox.store import STORE_OFFSET, stamp
+from woo_connector.sandbox.money import money
+from woo_connector.sandbox.state import STORE_OFFSET, stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 DISCOUNT_TYPES = ["percent", "fixed_cart", "fixed_product"]

@@ -14,7 +14,7 @@ from typing import Any
 from woo_connector.sandbox.collection import ParamErrors, links, list_response, render, require_force
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources.order_lines import empty_address
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -11,10 +11,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from woo_connector.sandbox.resources.taxes import (
-    RATES, cents, json_number, money, php_number, rate_for, split_inclusive, tax_on,
-)
-from woo_connector.sandbox.store import SITE
+from woo_connector.sandbox.money import cents, json_number, money, php_number
+from woo_connector.sandbox.resources.taxes import RATES, rate_for, split_inclusive, tax_on
+from woo_connector.sandbox.state import SITE
 
 ADDRESS_KEYS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "state",
                 "postcode", "country")

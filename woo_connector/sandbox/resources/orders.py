@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from woo_connector.sandbox.collection import (
-    already_trashed,
+    already_trashed, echo_params,
     ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources import order_lines
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -94,8 +94,6 @@ def _status_filter(errors: ParamErrors, raw: Any) -> list[str]:
 
 
 def _link_params(request: Request, past_end: bool) -> list[tuple[str, str]]:
-    from woo_connector.sandbox.collection import echo_params
-
     query = request.query
     pairs = [(k, v) for k, v in echo_params(request, past_end) if k != "status" and not k.startswith("status[")]
     for index, status in enumerate(list_param(query.get("status")) or ["any"]):

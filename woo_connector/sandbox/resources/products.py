@@ -18,7 +18,7 @@ from woo_connector.sandbox.collection import (
     ParamErrors, bool_param, id_list, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
-from woo_connector.sandbox.store import SITE, parse_gmt, stamp
+from woo_connector.sandbox.state import SITE, parse_gmt, stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -236,7 +236,7 @@ def apply(store: Any, doc: dict[str, Any], body: dict[str, Any]) -> None:
                 text = str(raw)[:19]
                 moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S" if "T" in text else "%Y-%m-%d")
                 from datetime import timezone
-                from woo_connector.sandbox.store import STORE_OFFSET
+                from woo_connector.sandbox.state import STORE_OFFSET
                 moment = moment.replace(tzinfo=timezone.utc)
                 if not body.get(f"{key}_gmt"):
                     moment = moment - STORE_OFFSET

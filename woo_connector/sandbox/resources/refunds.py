@@ -12,8 +12,9 @@ from typing import Any
 
 from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.resources import orders
-from woo_connector.sandbox.resources.taxes import money, rate_for, split_inclusive
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.money import money
+from woo_connector.sandbox.resources.taxes import rate_for, split_inclusive
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 AUTO_REFUND_GATEWAYS = {"stripe", "paypal"}

@@ -10,7 +10,7 @@ from typing import Any
 
 from woo_connector.sandbox.collection import links, list_param, list_response, render, require_force
 from woo_connector.sandbox.resources import products
-from woo_connector.sandbox.store import SITE, stamp
+from woo_connector.sandbox.state import SITE, stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 

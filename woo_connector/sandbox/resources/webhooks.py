@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from woo_connector.sandbox.collection import links, list_response, render, require_force
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 HOOKS = {
