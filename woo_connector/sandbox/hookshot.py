@@ -27,6 +27,7 @@ from .php import php_json
 
 WORDPRESS_PORTS = (80, 443, 8080)
 """The ports ``wp_http_validate_url`` lets a request go to besides the site's own."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 USER_AGENT = "WooCommerce/10.0.2 Hookshot (WordPress/6.8.8)"
 
 Renderer = Callable[[str, int], "dict[str, Any] | None"]
@@ -56,13 +57,14 @@ class Hookshot:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def allows(self, url: str) -> bool:
-        """``wp_http_validate_url``: http(s) only, and a port WordPress accepts."""
+        """``wp_http_validate_url``'s port rule, for loopback hosts only: a sandbox never sends a
+        webhook off the machine (the seed's webhooks point at 127.0.0.1:8080 like the captures')."""
         try:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             return False
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or parts.hostname not in LOOPBACK:
             return False
         own = urlsplit(self.home_url).port if self.home_url else None
         return port in self.allowed_ports or port == own
