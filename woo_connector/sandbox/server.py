@@ -26,6 +26,29 @@ from .wire import ApiKey
 
 __all__ = ["Sandbox", "parse_php_query"]
 
+
+class InFlight:
+    """Counts requests in progress and remembers the peak; a context manager around each one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def __enter__(self) -> "InFlight":
+        with self._lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._lock:
+            self.current -= 1
+
+    def reset(self, value: int = 0) -> None:
+        with self._lock:
+            self.peak = max(value, self.current)
+
 class Sandbox:
     """A WooCommerce store on 127.0.0.1 for demos, workflow builders and integration tests.
 
@@ -62,6 +85,7 @@ class Sandbox:
         self._site_mode = mode
         self._resolve = resolve
         self._clock = clock
+        self.in_flight_counter = InFlight()
         self.webhook_ports = tuple(webhook_ports)
         """Loopback ports webhooks may be delivered to besides the store's own (WordPress: 80, 443, 8080)."""
         self._tls: Any = None
@@ -183,6 +207,21 @@ class Sandbox:
             conn["verify_ssl"] = True
             conn["ca_bundle"] = self.ca_bundle
         return conn
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered right now."""
+        return self.in_flight_counter.current
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests answered at once since start (or the last reset): a client's real
+        concurrency, for tests of its bound. Assign 0 to reset."""
+        return self.in_flight_counter.peak
+
+    @max_in_flight.setter
+    def max_in_flight(self, value: int) -> None:
+        self.in_flight_counter.reset(value)
 
     def deliver_webhooks(self) -> int:
         """Run the store's webhook queue (WooCommerce's Action Scheduler); returns deliveries made."""
