@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 
 import requests
 
 from woo_connector.sandbox import Sandbox
+from woo_connector.sandbox.churn import latest
 from woo_connector.sandbox.store import Store
 
 
@@ -38,3 +40,34 @@ def test_max_in_flight_counts_simultaneous_requests_and_resets() -> None:
         requests.get(f"{shop.url}/wp-json/", timeout=30)
         requests.get(f"{shop.url}/wp-json/", timeout=30)
         assert shop.max_in_flight == 1
+
+
+def test_churn_logs_every_change_with_bulk_same_second_edits_trash_and_deletes() -> None:
+    with Sandbox(store=Store.create(seed=3, orders=150)) as shop:
+        churn = shop.churn(rate=500, duration=30, limit=400, bulk_every=40)
+        assert churn.wait(60), "the churn did not end by itself"
+        log = list(shop.change_log)
+        assert len(log) >= 400
+        assert {c.kind for c in log} == {"created", "updated", "trashed", "deleted"}
+        assert {c.resource for c in log} >= {"order", "product", "customer"}
+        bulk = Counter(c.date_modified_gmt for c in log if c.resource == "order" and c.kind == "updated")
+        assert max(bulk.values()) > 100  # one bulk edit: more than a batch call's worth in one second
+        store = shop.store
+        for (resource, rid), change in latest(log).items():
+            doc = store.get(resource, rid)
+            if change.kind == "deleted":
+                assert doc is None, (resource, rid)
+            else:
+                assert doc is not None and doc["date_modified_gmt"] == change.date_modified_gmt, (resource, rid)
+                assert (doc.get("status") == "trash") == (change.kind == "trashed"), (resource, rid)
+
+
+def test_churn_stops_with_the_sandbox() -> None:
+    shop = Sandbox(store=Store.create(seed=3, orders=20)).start()
+    churn = shop.churn(rate=50, duration=600)
+    assert wait_until(lambda: len(shop.change_log) > 3)
+    shop.stop()
+    assert not churn.running
+    settled = len(shop.change_log)
+    time.sleep(0.1)
+    assert len(shop.change_log) == settled

@@ -16,6 +16,7 @@ import time
 from collections import deque
 from typing import Any, Callable
 
+from .churn import BULK_SIZE, Change, Churn
 from .faults import Faults
 from .hookshot import WORDPRESS_PORTS
 from .listener import HTTPServer
@@ -86,6 +87,9 @@ class Sandbox:
         self._resolve = resolve
         self._clock = clock
         self.in_flight_counter = InFlight()
+        self.change_log: list[Change] = []
+        """What :meth:`churn` changed, in order: (resource, id, date_modified_gmt, kind)."""
+        self._churn: Churn | None = None
         self.webhook_ports = tuple(webhook_ports)
         """Loopback ports webhooks may be delivered to besides the store's own (WordPress: 80, 443, 8080)."""
         self._tls: Any = None
@@ -125,6 +129,8 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        if self._churn is not None:
+            self._churn.stop()
         server, self._server = self._server, None
         if server is None:
             return
@@ -207,6 +213,22 @@ class Sandbox:
             conn["verify_ssl"] = True
             conn["ca_bundle"] = self.ca_bundle
         return conn
+
+    def churn(self, rate: float = 20.0, *, duration: float = 10.0, limit: int = 5000, bulk_every: int = 50,
+              bulk_size: int = BULK_SIZE, deletes: bool = True, trash: bool = True) -> Churn:
+        """Start a background writer (``rate`` changes/s, a bulk edit of ``bulk_size`` orders in one
+        second every ``bulk_every`` steps, trash and deletes) that logs to :attr:`change_log`.
+
+        It ends after ``duration`` seconds or ``limit`` changes, on :meth:`Churn.stop` or with the
+        sandbox; one churn runs at a time (starting another stops the first)."""
+        if self._store is None:
+            raise RuntimeError("start the sandbox first")
+        if self._churn is not None:
+            self._churn.stop()
+        self._churn = Churn(self._store, self.change_log, rate=rate, duration=duration, limit=limit,
+                            bulk_every=bulk_every, bulk_size=bulk_size, deletes=deletes, trash=trash,
+                            seed=self.seed).start()
+        return self._churn
 
     @property
     def in_flight(self) -> int:

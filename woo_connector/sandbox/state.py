@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
@@ -126,6 +127,16 @@ class StoreState:
 
     def set_clock(self, clock: Callable[[], datetime] | None) -> None:
         self._clock = clock
+
+    @contextmanager
+    def frozen_clock(self) -> Iterator[datetime]:
+        """Hold the clock on this second (a bulk edit's stamps), then give back the previous one."""
+        moment, previous = self.now(), self._clock
+        self._clock = lambda: moment
+        try:
+            yield moment
+        finally:
+            self._clock = previous
 
     # -- objects --------------------------------------------------------------------------------
 
