@@ -115,7 +115,13 @@ class Sandbox:
 
             self._tls = LoopbackTLS()
             context = self._tls.server_context()
-        self._server = HTTPServer((self.host, self.port), self, context)
+        try:
+            self._server = HTTPServer((self.host, self.port), self, context)
+        except BaseException:
+            if self._tls is not None:  # the CA must not outlive a sandbox that never started
+                self._tls.cleanup()
+                self._tls = None
+            raise
         self.port = self._server.server_address[1]
         hookshot = getattr(self._store, "hookshot", None)  # a stand-in store (transport tests) has none
         if hookshot is not None:
