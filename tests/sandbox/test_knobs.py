@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
 import requests
 
 from woo_connector.sandbox import Sandbox
 from woo_connector.sandbox.churn import latest
+from woo_connector.sandbox.routes import dispatch
 from woo_connector.sandbox.store import Store
+from woo_connector.sandbox.wire import Request
 
 
 def wait_until(condition, limit: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
@@ -71,3 +74,44 @@ def test_churn_stops_with_the_sandbox() -> None:
     settled = len(shop.change_log)
     time.sleep(0.1)
     assert len(shop.change_log) == settled
+
+
+def _priced_order(store: Store) -> tuple[dict, Decimal]:  # type: ignore[type-arg]
+    product = next(p for p in sorted(store.all("product"), key=lambda p: p["id"])
+                   if p["type"] == "simple" and p["tax_class"] == "" and p["status"] == "publish" and p["price"])
+    answer = dispatch(store, Request("POST", "/orders", {}, {"line_items": [{"product_id": product["id"], "quantity": 3}]},
+                                     {}, "http://127.0.0.1:9"))
+    assert answer.status == 201
+    return answer.body, Decimal(product["price"]) * 3
+
+
+def test_a_tax_inclusive_store_takes_the_gst_out_of_the_entered_price() -> None:
+    store = Store.create(seed=5, orders=5)
+    order, entered = _priced_order(store)
+    line = order["line_items"][0]
+    assert order["prices_include_tax"] is True
+    assert Decimal(line["total"]) + Decimal(line["total_tax"]) == entered
+    assert Decimal(line["total"]) == (entered / Decimal("1.1")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert Decimal(order["total"]) == entered
+    setting = dispatch(store, Request("GET", "/settings/tax/woocommerce_prices_include_tax", {}, None, {}, "http://x"))
+    assert setting.body["value"] == "yes"
+
+
+def test_a_tax_exclusive_store_adds_the_tax_on_top() -> None:
+    store = Store.create(seed=5, orders=5, prices_include_tax=False)
+    order, entered = _priced_order(store)
+    line = order["line_items"][0]
+    assert order["prices_include_tax"] is False
+    assert Decimal(line["total"]) == entered
+    assert Decimal(line["total_tax"]) == (entered * Decimal("0.1")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert Decimal(order["total"]) == entered + Decimal(line["total_tax"])
+    setting = dispatch(store, Request("GET", "/settings/tax/woocommerce_prices_include_tax", {}, None, {}, "http://x"))
+    assert setting.body["value"] == "no"
+    seeded = [o for o in store.all("order") if o["line_items"]]
+    assert seeded and all(o["prices_include_tax"] is False for o in seeded)
+    assert all(Decimal(o["total"]) == Decimal(o["total"]).quantize(Decimal("0.01")) for o in seeded)
+
+
+def test_the_sandbox_seeds_the_kind_it_is_given() -> None:
+    with Sandbox(orders=3, prices_include_tax=False) as shop:
+        assert shop.store.settings["options"]["woocommerce_prices_include_tax"] == "no"

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.resources import customers, coupons, order_lines, orders, products, refunds, settings, variations, webhooks
+from woo_connector.sandbox.resources.taxes import split_entered
 from woo_connector.sandbox.state import ANCHOR, SITE, StoreState, stamp
 
 FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Charlotte", "William", "Isla", "Oliver", "Mia", "Lucas", "Ava",
@@ -75,8 +76,14 @@ def _moment(rng: random.Random, days_back_max: float, days_back_min: float = 0) 
     return ANCHOR - timedelta(seconds=int(rng.uniform(days_back_min, days_back_max) * 86400))
 
 
-def populate(store: StoreState, rng: random.Random, order_count: int) -> None:
-    """Fill ``store`` with the whole catalogue, people and order history."""
+def populate(store: StoreState, rng: random.Random, order_count: int, prices_include_tax: bool = True) -> None:
+    """Fill ``store`` with the whole catalogue, people and order history.
+
+    ``prices_include_tax`` picks the store kind before any order is priced: True is the captured
+    AU store (prices entered with 10% GST), False a US-style store entering the same prices
+    without tax and adding it at checkout."""
+    store.settings["options"] = settings.default_values()
+    store.settings["options"]["woocommerce_prices_include_tax"] = "yes" if prices_include_tax else "no"
     _users(store, rng)
     _terms(store)
     _catalogue(store, rng)
@@ -84,7 +91,6 @@ def populate(store: StoreState, rng: random.Random, order_count: int) -> None:
     _orders(store, rng, order_count)
     _reviews(store, rng)
     _webhooks(store)
-    store.settings["options"] = settings.default_values()
 
 
 def _users(store: StoreState, rng: random.Random) -> None:
@@ -340,7 +346,8 @@ def _orders(store: StoreState, rng: random.Random, count: int) -> None:
             refund_jobs.append((order, Decimal(order["total"]), "Order fully refunded", modified))
         elif status == "completed" and (trait == "partial_refund" or rng.random() < 0.07) and order["line_items"]:
             line = order["line_items"][0]
-            unit = Decimal(line["_unit_incl"])
+            unit = sum(split_entered(Decimal(line["_unit_incl"]), line["tax_class"],
+                                      bool(order["prices_include_tax"])), Decimal(0))
             refund_jobs.append((order, unit, "Partial refund: one item returned", modified))
     for order, amount, reason, when in refund_jobs:
         lines = [(order["line_items"][0], 1)] if reason.startswith("Partial") else None

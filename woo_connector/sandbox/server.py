@@ -76,6 +76,7 @@ class Sandbox:
         clock: Callable[[], float] = time.time,
         log_size: int = 1000,
         webhook_ports: tuple[int, ...] = WORDPRESS_PORTS,
+        prices_include_tax: bool = True,
     ) -> None:
         if mode not in SITES:
             raise ValueError(f"mode must be one of {SITES}")
@@ -86,6 +87,9 @@ class Sandbox:
         self._site_mode = mode
         self._resolve = resolve
         self._clock = clock
+        self.prices_include_tax = prices_include_tax
+        """The store kind when the sandbox seeds its own store: True is the captured AU store
+        (prices with 10% GST), False a US-style store (prices without tax, tax added)."""
         self.in_flight_counter = InFlight()
         self.change_log: list[Change] = []
         """What :meth:`churn` changed, in order: (resource, id, date_modified_gmt, kind)."""
@@ -105,7 +109,8 @@ class Sandbox:
         if self._store is None:
             from .store import Store
 
-            self._store = Store.open(self.db, self.seed, self.orders) if self.db else Store.create(self.seed, self.orders)
+            self._store = (Store.open(self.db, self.seed, self.orders, self.prices_include_tax) if self.db
+                           else Store.create(self.seed, self.orders, self.prices_include_tax))
         resolve = self._resolve
         if resolve is None:
             from .routes import resolve

@@ -25,22 +25,23 @@ class Store(StoreState):
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, seed: int = 42, orders: int = 300) -> "Store":
-        """A fresh in-memory store seeded deterministically from ``seed``."""
+    def create(cls, seed: int = 42, orders: int = 300, prices_include_tax: bool = True) -> "Store":
+        """A fresh in-memory store seeded deterministically from ``seed``; ``prices_include_tax``
+        picks the store kind (True: the captured AU store, GST in the prices; False: US-style)."""
         store = cls(seed=seed)
         store.keys = make_keys(seed)
-        seeding.populate(store, random.Random(seed), orders)
+        seeding.populate(store, random.Random(seed), orders, prices_include_tax)
         return store
 
     @classmethod
-    def open(cls, db_path: str, seed: int = 42, orders: int = 300) -> "Store":
+    def open(cls, db_path: str, seed: int = 42, orders: int = 300, prices_include_tax: bool = True) -> "Store":
         """A store persisted in SQLite at ``db_path``: loaded when present, seeded when not."""
         db = sqlite3.connect(db_path, check_same_thread=False)
         db.execute("CREATE TABLE IF NOT EXISTS objects (kind TEXT, id INTEGER, doc TEXT, PRIMARY KEY (kind, id))")
         db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM state WHERE name = 'seed'").fetchone()
         if row is None:
-            store = cls.create(seed=seed, orders=orders)
+            store = cls.create(seed=seed, orders=orders, prices_include_tax=prices_include_tax)
             store._db = db
             store._dirty = {(kind, oid) for kind, table in store.tables.items() for oid in table}
             store.save()

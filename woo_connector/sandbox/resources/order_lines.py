@@ -1,6 +1,7 @@
 """An order's lines and the money that follows from them, in the captured store's tax rules.
 
-Line items remember the inclusive unit price the customer saw (``_unit_incl``); every total,
+Line items remember the unit price as the shop entered it (``_unit_incl``: with tax in a
+tax-inclusive store, without in a tax-exclusive one); every total,
 tax line and coupon discount is recomputed from the lines after each write, so an order can
 never report totals that disagree with its own lines.
 """
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.money import cents, json_number, money, php_number
-from woo_connector.sandbox.resources.taxes import RATES, rate_for, split_inclusive, tax_on
+from woo_connector.sandbox.resources.taxes import RATES, rate_for, split_entered, tax_on
 from woo_connector.sandbox.state import SITE
 
 ADDRESS_KEYS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "state",
@@ -96,11 +97,16 @@ def coupon_line(store: Any, coupon: dict[str, Any]) -> dict[str, Any]:
 def recalculate(store: Any, order: dict[str, Any]) -> None:
     """Recompute every money field of ``order`` from its lines, coupons, fees and shipping."""
     lines = order["line_items"]
+    inclusive = bool(order.get("prices_include_tax", True))  # fixed when the order was made, as in WooCommerce
     gross: dict[int, tuple[Decimal, Decimal]] = {}
     for line in lines:
-        inclusive = Decimal(line.get("_unit_incl", "0")) * line["quantity"]
-        gross[line["id"]] = split_inclusive(inclusive, line["tax_class"])
+        entered = Decimal(line.get("_unit_incl", "0")) * line["quantity"]
+        gross[line["id"]] = split_entered(entered, line["tax_class"], inclusive)
     discounts = {line["id"]: Decimal(0) for line in lines}
+
+    def divisor(line: dict[str, Any]) -> Decimal:
+        return 1 + rate_for(line["tax_class"])["rate"] if inclusive else Decimal(1)
+
     for coupon in order["coupon_lines"]:
         amount = Decimal(coupon.get("_amount", "0"))
         kind = coupon.get("discount_type")
@@ -111,10 +117,10 @@ def recalculate(store: Any, order: dict[str, Any]) -> None:
             ex, _tax = gross[line["id"]]
             if kind == "percent":
                 share = cents(ex * amount / 100)
-            elif kind == "fixed_product":
-                share = min(ex, cents(amount / (1 + rate_for(line["tax_class"])["rate"]) * line["quantity"]))
+            elif kind == "fixed_product":  # a coupon amount is entered like a price: with tax or without
+                share = min(ex, cents(amount / divisor(line) * line["quantity"]))
             else:
-                share = cents(ex / base * amount / (1 + rate_for(line["tax_class"])["rate"])) if base else Decimal(0)
+                share = cents(ex / base * amount / divisor(line)) if base else Decimal(0)
             share = min(share, ex - discounts[line["id"]])
             discounts[line["id"]] += share
             total_ex += share

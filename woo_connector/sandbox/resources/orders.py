@@ -21,6 +21,7 @@ from woo_connector.sandbox.collection import (
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources import order_lines
+from woo_connector.sandbox.resources.settings import prices_include_tax
 from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
@@ -152,7 +153,7 @@ def validate_body(body: dict[str, Any], creating: bool) -> None:
 def blank_order(store: Any, oid: int, created: datetime) -> dict[str, Any]:
     order: dict[str, Any] = {
         "id": oid, "parent_id": 0, "status": "pending", "currency": "AUD", "version": "10.0.2",
-        "prices_include_tax": True, "date_created": None, "date_modified": None,
+        "prices_include_tax": prices_include_tax(store), "date_created": None, "date_modified": None,
         "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": "0.00", "shipping_tax": "0.00",
         "cart_tax": "0.00", "total": "0.00", "total_tax": "0.00", "customer_id": 0,
         "order_key": "wc_order_" + "".join(random.Random(oid * 7919 + store.seed).choices(string.ascii_letters + string.digits, k=13)),

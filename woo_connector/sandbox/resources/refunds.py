@@ -13,7 +13,7 @@ from typing import Any
 from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.resources import orders
 from woo_connector.sandbox.money import money
-from woo_connector.sandbox.resources.taxes import rate_for, split_inclusive
+from woo_connector.sandbox.resources.taxes import rate_for, split_entered
 from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -64,7 +64,8 @@ def make_refund(store: Any, order: dict[str, Any], amount: Decimal, reason: str,
         if split is not None:
             ex, tax = split
         else:
-            ex, tax = split_inclusive(Decimal(source.get("_unit_incl", "0")) * quantity, source["tax_class"])
+            ex, tax = split_entered(Decimal(source.get("_unit_incl", "0")) * quantity, source["tax_class"],
+                                    bool(order.get("prices_include_tax", True)))
         rate = rate_for(source["tax_class"])
         line = {k: v for k, v in source.items()}
         line.update(id=store.next_id("item"), quantity=-quantity, subtotal=money(-ex), subtotal_tax=money(-tax),

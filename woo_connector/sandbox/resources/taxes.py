@@ -45,6 +45,15 @@ def tax_on(ex_tax: Decimal, tax_class: str) -> Decimal:
     return cents(ex_tax * rate_for(tax_class)["rate"])
 
 
+def split_entered(amount: Decimal, tax_class: str, inclusive: bool) -> tuple[Decimal, Decimal]:
+    """An amount as the shop entered it, as (ex-tax, tax): a tax-inclusive store (AU, UK, EU) takes
+    the tax out of it, a tax-exclusive one (US-style) adds the tax on top."""
+    if inclusive:
+        return split_inclusive(amount, tax_class)
+    ex_tax = cents(amount)
+    return ex_tax, tax_on(ex_tax, tax_class)
+
+
 def _rate_doc(rate_id: int, name: str, rate: str, tax_class: str) -> dict[str, Any]:
     return {
         "id": rate_id, "country": "AU", "state": "", "postcode": "", "city": "", "rate": rate,
