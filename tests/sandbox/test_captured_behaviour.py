@@ -241,3 +241,20 @@ def test_webhooks_never_leave_the_machine() -> None:
         assert not shop.store.hookshot.allows("https://example.com/hook")
         assert not shop.store.hookshot.allows("ftp://127.0.0.1/hook")
         assert not shop.store.hookshot.allows("http://127.0.0.1:9999/hook")
+
+
+def test_tax_view_as_capture_316_shows_it(store: Store) -> None:
+    gift = call(store, "POST", "/products", body={"name": "Gift Card $50", "regular_price": "50.00",
+                                                   "tax_status": "none"}).body
+    taxed = next(p for p in sorted(store.all("product"), key=lambda p: p["id"])
+                 if p["type"] == "simple" and p["tax_class"] == "" and p["status"] == "publish")
+    order = call(store, "POST", "/orders", body={
+        "line_items": [{"product_id": gift["id"], "quantity": 1}, {"product_id": taxed["id"], "quantity": 2}],
+        "fee_lines": [{"name": "Gift wrapping", "total": "4.55", "tax_status": "taxable"}]}).body
+    card, other = order["line_items"]
+    assert card["taxes"] == [] and card["total_tax"] == "0.00" and card["total"] == "50.00"
+    fee, = order["fee_lines"]
+    assert (fee["total_tax"], fee["taxes"][0]["total"]) == ("0.45", "0.46")
+    gst, = order["tax_lines"]
+    assert gst["tax_total"] == "%.2f" % (float(other["total_tax"]) + float(fee["total_tax"]))
+    assert order["cart_tax"] == gst["tax_total"]
