@@ -42,7 +42,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -535,9 +535,22 @@ def replay_rebuilt(https: Sandbox, receiver: Receiver, captures: list[tuple[str,
     store = https.store
     replayer = Replayer(https, https, credentials)
     state = RebuiltState(store, dict(captures), replayer.ids)
-    secret: str | None = None
-    matched: list[str] = []
-    failed: dict[str, list[str]] = {}
+    secrets: list[str] = []
+    tally = Tally()
+
+    def check(captured: dict[str, Any]) -> list[str]:
+        if not captured["request"]["path"].startswith("/wp-json"):
+            if header_names(captured["request"]["headers"]):
+                https.deliver_webhooks()
+            problems = compare_delivery(captured, receiver.received, secrets[-1] if secrets else None)
+            receiver.received.clear()
+            return problems
+        request = captured["request"]
+        if request["path"].endswith("/webhooks") and request["method"] == "POST":
+            secrets.append(request["body"].get("secret"))
+            request = {**request, "body": {**request["body"], "delivery_url": f"http://127.0.0.1:{receiver.port}/hook"}}
+        return compare(captured, *replayer.run({**captured, "request": request}))
+
     for number, captured in recording_order(captures):
         if number in EXCLUDED:
             continue
@@ -545,28 +558,27 @@ def replay_rebuilt(https: Sandbox, receiver: Receiver, captures: list[tuple[str,
         if moment is not None:
             store.set_clock(lambda m=moment, t=started: m + timedelta(seconds=int(time.monotonic() - t)))
         state.before(number)
+        tally.record(number, lambda captured=captured: check(captured))
+    store.set_clock(None)
+    return tally.matched, tally.failed
+
+
+class Tally:
+    """Matched and failed captures; a crash is a mismatch with its reason, never a silent skip."""
+
+    def __init__(self) -> None:
+        self.matched: list[str] = []
+        self.failed: dict[str, list[str]] = {}
+
+    def record(self, number: str, check: Callable[[], list[str]]) -> None:
         try:
-            if not captured["request"]["path"].startswith("/wp-json"):
-                if header_names(captured["request"]["headers"]):
-                    https.deliver_webhooks()
-                problems = compare_delivery(captured, receiver.received, secret)
-                receiver.received.clear()
-            else:
-                request = captured["request"]
-                if request["path"].endswith("/webhooks") and request["method"] == "POST":
-                    secret = request["body"].get("secret")
-                    request = {**request, "body": {**request["body"],
-                                                   "delivery_url": f"http://127.0.0.1:{receiver.port}/hook"}}
-                status, headers, body = replayer.run({**captured, "request": request})
-                problems = compare(captured, status, headers, body)
-        except Exception as exc:  # a crash is a mismatch with its reason, never a silent skip
+            problems = check()
+        except Exception as exc:
             problems = [f"raised {type(exc).__name__}: {exc}"]
         if problems:
-            failed[number] = problems
+            self.failed[number] = problems
         else:
-            matched.append(number)
-    store.set_clock(None)
-    return matched, failed
+            self.matched.append(number)
 
 
 def replay_all(https: Sandbox, http: Sandbox, rebuilt: tuple[Sandbox, Receiver]) -> tuple[list[str], dict[str, list[str]]]:
@@ -574,24 +586,14 @@ def replay_all(https: Sandbox, http: Sandbox, rebuilt: tuple[Sandbox, Receiver])
     stamps = [int(v) for _, c in captures for k, v in parse_qsl(urlsplit(c["request"]["url"]).query)
               if k == "oauth_timestamp" and v.isdigit()]
     replayer = Replayer(https, http, Credentials(captured_keys(captures), https, max(stamps)))
-    matched: list[str] = []
-    failed: dict[str, list[str]] = {}
+    tally = Tally()
     for number, captured in captures:
-        if number in EXCLUDED or int(number) >= REBUILT:
-            continue
-        try:
-            status, headers, body = replayer.run(captured)
-            problems = compare(captured, status, headers, body)
-        except Exception as exc:  # a crash is a mismatch with its reason, never a silent skip
-            problems = [f"raised {type(exc).__name__}: {exc}"]
-        if problems:
-            failed[number] = problems
-        else:
-            matched.append(number)
+        if number not in EXCLUDED and int(number) < REBUILT:
+            tally.record(number, lambda captured=captured: compare(captured, *replayer.run(captured)))
     later = [(n, c) for n, c in captures if int(n) >= REBUILT]
     more, broken = replay_rebuilt(rebuilt[0], rebuilt[1], later,
                                   Credentials(captured_keys(captures), rebuilt[0], max(stamps)))
-    return matched + more, {**failed, **broken}
+    return tally.matched + more, {**tally.failed, **broken}
 
 
 @pytest.fixture(scope="module")
