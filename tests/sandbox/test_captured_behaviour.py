@@ -258,3 +258,13 @@ def test_tax_view_as_capture_316_shows_it(store: Store) -> None:
     gst, = order["tax_lines"]
     assert gst["tax_total"] == "%.2f" % (float(other["total_tax"]) + float(fee["total_tax"]))
     assert order["cart_tax"] == gst["tax_total"]
+
+
+def test_a_ping_to_the_store_itself_does_not_wait_for_the_creating_request() -> None:
+    with Sandbox(store=Store.create(seed=42, orders=5), https=True) as shop:
+        made = requests.post(f"{shop.url}/wp-json/wc/v3/webhooks", auth=auth(shop), timeout=30, verify=shop.ca_bundle,
+                             json={"topic": "order.updated", "delivery_url": f"{shop.url}/wp-json/wc/v3/orders"})
+        assert made.status_code == 201
+        ping = shop.store.hookshot.deliveries[-1]
+        # answered by the store itself (401: a ping carries no key), not a timeout on its own lock
+        assert ping.webhook_id == made.json()["id"] and ping.status == 401

@@ -16,7 +16,9 @@ import base64
 import hashlib
 import hmac
 import secrets
+import ssl
 import http.client
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,8 +54,10 @@ class Hookshot:
     allowed_ports: tuple[int, ...] = WORDPRESS_PORTS
     home_url: str = ""
     timeout: float = 5.0
+    ca_bundle: str | None = None  # the sandbox's own CA, so an https receiver on it is trusted
     deliveries: list[Delivery] = field(default_factory=list)
     _queue: dict[tuple[int, str, int], str] = field(default_factory=dict)
+    _pings: list[tuple[int, str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def allows(self, url: str) -> bool:
@@ -70,10 +74,20 @@ class Hookshot:
         return port in self.allowed_ports or port == own
 
     def ping(self, webhook: dict[str, Any]) -> None:
-        """The synchronous ping on creation: form-encoded, unsigned, no X-WC-Webhook-* headers."""
-        body = urlencode({"webhook_id": webhook["id"]}).encode()
-        self._post(int(webhook["id"]), webhook["delivery_url"], body,
-                   {"Content-Type": "application/x-www-form-urlencoded"})
+        """The ping on creation: form-encoded, unsigned, no X-WC-Webhook-* headers.
+
+        Held until :meth:`send_pings`, which the request pipeline calls once the store lock is
+        released and before it answers: a receiver that calls the store back (or a delivery URL
+        on the store's own port) must not wait for the lock the creating request holds."""
+        with self._lock:
+            self._pings.append((int(webhook["id"]), str(webhook["delivery_url"])))
+
+    def send_pings(self) -> None:
+        with self._lock:
+            pings, self._pings = self._pings, []
+        for webhook_id, url in pings:
+            body = urlencode({"webhook_id": webhook_id}).encode()
+            self._post(webhook_id, url, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
     def enqueue(self, webhooks: Iterable[dict[str, Any]], resource: str, event: str, record_id: int) -> None:
         """Queue one action per active webhook listening to ``resource.event`` (deduplicated)."""
@@ -118,15 +132,21 @@ class Hookshot:
         status: int | None = None
         if self.allows(url):
             parts = urlsplit(url)
-            kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-            connection = kind(parts.hostname or "", parts.port, timeout=self.timeout)
+            connection: http.client.HTTPConnection | None = None
             try:
+                if parts.scheme == "https":
+                    cafile = self.ca_bundle if self.ca_bundle and os.path.exists(self.ca_bundle) else None
+                    connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=self.timeout,
+                                                             context=ssl.create_default_context(cafile=cafile))
+                else:
+                    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
                 connection.request("POST", (parts.path or "/") + ("?" + parts.query if parts.query else ""),
                                    body=body, headers=headers)
                 status = connection.getresponse().status
             except (OSError, http.client.HTTPException):
                 status = None
             finally:
-                connection.close()
+                if connection is not None:
+                    connection.close()
         self.deliveries.append(Delivery(webhook_id, url, headers, body, status))
 

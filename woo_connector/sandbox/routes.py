@@ -178,6 +178,9 @@ def dispatch(store: Any, request: Request, resolver: Resolver = resolve,
             finally:
                 if method in WRITES:
                     store.save()
+        hookshot = getattr(store, "hookshot", None)
+        if hookshot is not None:
+            hookshot.send_pings()  # outside the lock, before the answer (306 arrived before 305's 201)
     except ApiError as err:
         allow = getattr(err, "allow", allow)
         response = Response(err.status, err.body(), {})

@@ -132,6 +132,8 @@ class Sandbox:
         if hookshot is not None:
             if not hookshot.home_url:  # the first sandbox over a store is its home
                 hookshot.home_url = self.url
+            if self.ca_bundle and not hookshot.ca_bundle:
+                hookshot.ca_bundle = self.ca_bundle
             hookshot.allowed_ports = self.webhook_ports
         self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},

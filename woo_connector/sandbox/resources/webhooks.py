@@ -78,7 +78,7 @@ def create_webhook(store: Any, request: Request) -> Response:
                       str(body["delivery_url"]), store.now())
     doc["_secret"] = str(body.get("secret") or "")
     store.put("webhook", doc)
-    store.hookshot.ping(doc)  # sent right away, before the answer (306)
+    store.hookshot.ping(doc)  # sent before the answer goes out (306), once the store lock is free
     return Response(201, out(request, doc),
                     {"Location": f"{request.base_url}/wp-json/wc/v3/webhooks/{doc['id']}"})
 
