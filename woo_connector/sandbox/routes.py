@@ -1,10 +1,11 @@
-"""The route table of the sandbox's /wp-json/wc/v3 namespace, and the one call that runs a route.
+"""The route table of the sandbox's /wp-json/wc/v3 namespace, and the sandbox's one request pipeline.
 
-:func:`resolve` is the seam the transport was promised. :func:`dispatch` does the rest of what
-WordPress does around a handler and is what the transport should call: it turns a raised
-:class:`ApiError` into the captured error body, sets ``Allow`` from the route's methods (minus
-those WordPress would drop after a failed permission check), adds the ``api.w.org`` discovery
-``Link`` when a response has none, applies ``_fields``, and saves the store after writes.
+:func:`resolve` finds a route's handler; :func:`dispatch` is the only place that runs one, for
+the HTTP site (:mod:`.site`, after authentication) and for tests calling the store directly
+alike: it matches the route, sets ``Allow`` from the route's methods (minus those WordPress
+would drop after a failed permission check), turns a raised :class:`ApiError` into the
+captured error body, saves the store after writes, queues the webhooks a write fires, adds the
+``api.w.org`` discovery ``Link`` when a response has none and applies ``_fields``.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ ROUTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 RESOURCES = {"orders": "order", "products": "product", "customers": "customer", "coupons": "coupon"}
 """Route prefix -> webhook resource; a variation's events are its product's."""
-_RENDER = {"order": orders.out, "product": products.out, "customer": customers.out, "coupon": coupons.out}
+_RENDER: dict[str, Callable[[Request, dict[str, Any]], dict[str, Any]]] = {
+    "order": orders.out, "product": products.out, "customer": customers.out, "coupon": coupons.out}
 
 
 def queue_webhooks(store: Any, request: Request, response: Response) -> None:

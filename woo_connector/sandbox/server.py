@@ -111,9 +111,9 @@ class Sandbox:
 
             self._store = (Store.open(self.db, self.seed, self.orders, self.prices_include_tax) if self.db
                            else Store.create(self.seed, self.orders, self.prices_include_tax))
-        resolve = self._resolve
-        if resolve is None:
-            from .routes import resolve
+        from .routes import resolve as route_table
+
+        resolve = self._resolve or route_table
         context = None
         if self.https:
             from .tls import LoopbackTLS
