@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 import requests
 import responses
 
-from captures import capture
+from captures import CAPTURES, capture
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url
 
-# The real store's recordings, copied into the repo from shared/woo-captures.
-CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 # The capture store's own local test key, read from a capture rather than written out here.
 KEY, SECRET = base64.b64decode(capture(5)["request"]["headers"]["Authorization"].split()[1]).decode().split(":")
 

@@ -43,6 +43,7 @@ __all__ = [
     "RequestTimeoutError",
     "BadResponseError",
     "RedirectRefusedError",
+    "InternalError",
 ]
 
 
@@ -148,3 +149,10 @@ class RedirectRefusedError(WooConnectorError):
         self.location = location
         if location is not None:
             self.details.setdefault("location", location)
+
+
+class InternalError(WooConnectorError):
+    """A bug inside a tool function (a KeyError on our own data): the connector's fault, not the
+    store's; ``details.tool`` names the tool. A store answer of the wrong shape is BadResponseError."""
+
+    code = "internal_error"

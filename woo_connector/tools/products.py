@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..client import WooClient
-from ..errors import WooConnectorError
-from ..hookspecs import hookimpl
-from .listing import list_collection
+from ..errors import BadResponseError, WooConnectorError
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
+from ..query import store_query
+from ..store_shape import store_object
 
 PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
@@ -47,11 +49,8 @@ def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
 
 
 def get_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if "_fields" in args:
-        fields = args["_fields"]
-        params["_fields"] = ",".join(fields) if isinstance(fields, list) else fields
-    product = client.get(f"/products/{args['id']}", params)
+    params = store_query(args, only=("_fields",))
+    product = store_object(client.get(f"/products/{args['id']}", params), "get-product")
     if product.get("type") == "variable" or (
         "_fields" in params and product.get("variations")
     ):
@@ -68,7 +67,7 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     """
     fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
     wanted = [prices_as_strings(v) for v in args.get("variations") or []]
-    product = client.post("/products", fields)
+    product = store_object(client.post("/products", fields), "create-product", needs=("id",))
     if not wanted and product.get("type") != "variable":
         return product
 
@@ -83,14 +82,7 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
             continue
         results = answer.get("create") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(chunk):
-            problem = {
-                "code": "bad_response",
-                "message": "The store's batch answer did not list one result per variation.",
-                "retryable": False,
-                "http_status": None,
-                "woo_code": None,
-                "details": {},
-            }
+            problem = BadResponseError("The store's batch answer did not list one result per variation.").to_dict()
             errors.extend(_failure(offset + i, v, problem) for i, v in enumerate(chunk))
             continue
         for i, (sent, result) in enumerate(zip(chunk, results)):
@@ -99,7 +91,7 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
             else:
                 created.append(result)
 
-    final = client.get(f"/products/{product['id']}") if wanted else product
+    final = store_object(client.get(f"/products/{product['id']}"), "create-product") if wanted else product
     final["variation_details"] = variations_of(client, product["id"]) if wanted else []
     final["variation_errors"] = errors
     final["complete"] = not errors
@@ -128,7 +120,7 @@ def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-products", list_products)
     register("get-product", get_product)
     register("create-product", create_product)
