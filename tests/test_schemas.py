@@ -248,8 +248,8 @@ def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Every resource object in a 2xx capture body, sorted by kind."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {k: [] for k in _KIND_PATHS}
     for name, exchange in all_captures():
-        if exchange["response"]["status"] not in (200, 201):
-            continue
+        if exchange["response"]["status"] not in (200, 201) or "_envelope" in exchange["request"]["query"]:
+            continue  # an _envelope answer wraps the resource in {body, status, headers} (288, 289)
         route = exchange["request"]["path"].removeprefix("/wp-json/wc/v3")
         body = exchange["response"]["body"]
         for kind, pattern in _KIND_PATHS.items():

@@ -128,12 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_inv.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
     p_ver = sub.add_parser("verify", help="check a connection")
     p_ver.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
-    p_sb = sub.add_parser("sandbox", help="run the embedded sandbox store until Ctrl-C")
-    p_sb.add_argument("--port", type=int, default=0)
-    p_sb.add_argument("--https", action="store_true")
-    p_sb.add_argument("--seed", type=int, default=42)
-    p_sb.add_argument("--orders", type=int, default=300)
-    p_sb.add_argument("--db", help="SQLite file to keep the store's data across restarts")
+    # woo_connector.sandbox.cli parses the sandbox's own options (prefix_chars: pass them all on)
+    p_sb = sub.add_parser("sandbox", help="run the embedded sandbox store until Ctrl-C", add_help=False, prefix_chars="\0")
+    p_sb.add_argument("options", nargs="*")
     p_demo = sub.add_parser("demo", help="run a small sync workflow against the sandbox (or a real store)")
     p_demo.add_argument("--connection", help="run against this store instead of the embedded sandbox")
     p_demo.add_argument("--orders", type=int, default=300)
@@ -152,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sandbox":
         from .sandbox.cli import run_sandbox
 
-        return run_sandbox(args)
+        return run_sandbox(args.options)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -1,6 +1,6 @@
 """Replay the real store's recorded exchanges against a running sandbox over HTTP and compare.
 
-Every capture in shared/woo-captures is sent, in recording order, with ``requests`` to two
+Every capture in tests/fixtures/woo-captures (``captures.CAPTURES``) is sent, in recording order, with ``requests`` to two
 sandboxes started by this module (HTTPS for the captures taken on :8443, plain HTTP for those on
 :8080) that share one freshly seeded store, so state carries across as it did on the real store
 (752 created over HTTPS gets its note over OAuth/HTTP). The whole path runs: sockets, TLS,
@@ -33,11 +33,16 @@ and rewrites later paths and bodies. Captures left out are listed in ``EXCLUDED`
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
+import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -45,17 +50,18 @@ import pytest
 import requests
 from oauthlib.oauth1.rfc5849 import signature as rfc5849
 
+from captures import CAPTURES
 from woo_connector.sandbox import Sandbox
-from woo_connector.sandbox.store import Store
-
-CAPTURES = Path("/work/shared/woo-captures")
-if not CAPTURES.exists():
-    CAPTURES = Path(__file__).resolve().parents[1] / "fixtures" / "woo-captures"
+from woo_connector.sandbox.routes import dispatch
+from woo_connector.sandbox.store import Store, stamp
+from woo_connector.sandbox.wire import Request
 
 # oauthlib's plain signing functions take the secret as is; the *_with_client forms need a Client
 pytestmark = pytest.mark.filterwarnings("ignore:use sign_hmac:DeprecationWarning")
 
 EXCLUDED: dict[str, str] = {}
+REBUILT = 262
+"""Captures from this number on were recorded on a rebuilt store (README, "Captures 262 onwards")."""
 FLOOR = 1.0
 MAPS = re.compile(r"\$\.routes|\$\[\d+\]\.totals")
 """Objects whose keys are data, compared value by value (see the module docstring)."""
@@ -175,30 +181,36 @@ def compare(captured: dict[str, Any], status: int, headers: dict[str, str], body
 # -- credentials ----------------------------------------------------------------------------------
 
 
-def captured_keys(captures: list[tuple[str, dict[str, Any]]]) -> dict[str, tuple[str, str]]:
-    """The captured store's key pairs by kind, read from the Basic headers its captures sent."""
+def captured_keys(captures: list[tuple[str, dict[str, Any]]]) -> dict[str, list[tuple[str, str]]]:
+    """The captured stores' key pairs by kind, read from the Basic headers their captures sent.
+
+    Captures 262 onwards come from a rebuilt store with its own keys: each kind has one pair per
+    store, in recording order, and all of them map to the sandbox's key of that kind.
+    """
     kinds = {"basic rw (": "rw", "basic ro (": "ro", "basic shop_manager (": "shop_manager"}
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for _, exchange in captures:
         label = exchange["request"].get("auth", "")
         header = exchange["request"]["headers"].get("Authorization", "")
         for prefix, kind in kinds.items():
-            if label.startswith(prefix) and header.startswith("Basic ") and kind not in found:
+            if label.startswith(prefix) and header.startswith("Basic "):
                 ck, _, cs = base64.b64decode(header[6:]).decode().partition(":")
-                found[kind] = (ck, cs)
+                if (ck, cs) not in found.setdefault(kind, []):
+                    found[kind].append((ck, cs))
     return found
 
 
 class Credentials:
     """Swaps the captured store's keys for the sandbox's and re-signs OAuth requests."""
 
-    def __init__(self, captured: dict[str, tuple[str, str]], sandbox: Sandbox, reference: int) -> None:
+    def __init__(self, captured: dict[str, list[tuple[str, str]]], sandbox: Sandbox, reference: int) -> None:
         self.swap: dict[str, str] = {}
         self.secrets: dict[str, str] = {}  # captured consumer key -> captured secret
-        for kind, (ck, cs) in captured.items():
+        for kind, pairs in captured.items():
             key = sandbox.key(kind)
-            self.swap[ck], self.swap[cs] = key.consumer_key, key.consumer_secret
-            self.secrets[ck] = cs
+            for ck, cs in pairs:
+                self.swap[ck], self.swap[cs] = key.consumer_key, key.consumer_secret
+                self.secrets[ck] = cs
         self.reference = reference  # the newest captured oauth_timestamp: "the moment of capture"
         self.now = int(time.time())
 
@@ -277,6 +289,7 @@ class Replayer:
             return [self.translate(v) for v in value]
         if isinstance(value, dict):
             return {k: (self.ids.get(v, v) if k in ("id", "product_id", "variation_id") and isinstance(v, int)
+                        else [self.ids.get(i, i) for i in v] if k == "delete" and isinstance(v, list)
                         else self.translate(v)) for k, v in value.items()}
         return value
 
@@ -347,31 +360,245 @@ def sandboxes() -> Iterator[tuple[Sandbox, Sandbox]]:
         https.stop()
 
 
-def replay_all(https: Sandbox, http: Sandbox) -> tuple[list[str], dict[str, list[str]]]:
+class Receiver:
+    """A webhook receiver on 127.0.0.1, as the capturing run had on :80/hook; keeps what arrives."""
+
+    def __init__(self) -> None:
+        received = self.received = []  # type: list[tuple[str, str, dict[str, str], bytes]]
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append((self.command, self.path, dict(self.headers.items()), raw))
+                answer = b'{"received": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def rebuilt() -> Iterator[tuple[Sandbox, Receiver]]:
+    """Captures 262 onwards came from a rebuilt store: a fresh store of its own, and a receiver the
+    store may deliver webhooks to (the capture's :80 is replaced by the receiver's port)."""
+    receiver = Receiver()
+    store = Store.create(seed=42, orders=300)
+    https = Sandbox(store=store, https=True, webhook_ports=(receiver.port,)).start()
+    try:
+        yield https, receiver
+    finally:
+        https.stop()
+        receiver.close()
+
+
+def capture_moment(captured: dict[str, Any]) -> datetime | None:
+    date = captured["response"]["headers"].get("Date")
+    return parsedate_to_datetime(date) if date else None
+
+
+def recording_order(captures: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """The rebuilt store's captures are numbered by topic, not time: replay them by their Date,
+    a receiver's exchange (no Date) right after the request that caused it."""
+    keyed, last = [], datetime.min.replace(tzinfo=timezone.utc)
+    for number, captured in captures:
+        last = capture_moment(captured) or last
+        keyed.append((last, number, captured))
+    return [(number, captured) for _, number, captured in sorted(keyed, key=lambda item: item[0])]
+
+
+def dispatch_as_admin(store: Store, method: str, route: str, body: Any = None) -> dict[str, Any]:
+    response = dispatch(store, Request(method, route, {}, body, {}, "https://127.0.0.1"))
+    assert response.status < 300, response.body
+    return response.body
+
+
+class RebuiltState:
+    """The rebuilt store's data that captures 262-318 read, laid onto a fresh sandbox store.
+
+    Everything here is read from the captures (their ids, SKUs, stamps and descriptions): which
+    object a rebuilt id stands for is chosen by the state the capture shows (510: a completed order
+    whose line's product manages stock; 616: fully refunded; 675: with a fee, a coupon and
+    shipping), and the 13 orders of the paged sync window (312-315) get the captured
+    ``date_modified_gmt``. Objects the capturing run made just before a capture (customer 65,
+    coupon 821, order 822) are made just before it here.
+    """
+
+    WINDOW_SIXTH = "2026-11-30T05:00:00"
+    """Order 701 is never shown (that is what 314 demonstrates): a stamp between 5th and 7th."""
+
+    def __init__(self, store: Store, captures: dict[str, dict[str, Any]], ids: dict[int, int]) -> None:
+        self.store, self.captures, self.ids = store, captures, ids
+        orders = sorted(store.all("order"), key=lambda o: o["id"])
+        used: set[int] = set()
+
+        def pick(rebuilt: int, test: Any) -> dict[str, Any]:
+            doc = next(o for o in orders if o["id"] not in used and test(o))
+            used.add(doc["id"])
+            ids[rebuilt] = doc["id"]
+            return doc
+
+        def stocked(order: dict[str, Any]) -> bool:
+            line = order["line_items"][0] if order["line_items"] else None
+            product = store.get("product", line["product_id"]) if line else None
+            return bool(product and product["type"] == "simple" and product.get("manage_stock")
+                        and not line["variation_id"] and line["tax_class"] == "")
+
+        paid = pick(510, lambda o: o["status"] == "completed" and not o["refunds"] and stocked(o))
+        ids[533], ids[138] = paid["line_items"][0]["id"], paid["line_items"][0]["product_id"]
+        pick(616, lambda o: o["status"] == "refunded")
+        pick(675, lambda o: o["fee_lines"] and o["coupon_lines"] and o["shipping_lines"])
+        pick(693, lambda o: o["status"] == "on-hold")
+        stamps = {b["id"]: b["date_modified_gmt"] for n in ("312", "314", "315") for b in body_of(captures[n])}
+        stamps[698] = "2026-11-29T13:11:21"  # 315 shows it after 313 moved it; 312 before
+        stamps[701] = self.WINDOW_SIXTH
+        for rebuilt, moment in stamps.items():
+            order = pick(rebuilt, lambda o: True)
+            stamp(order, "date_modified", datetime.fromisoformat(moment).replace(tzinfo=timezone.utc))
+            store.touch("order", order["id"])
+        for item in captures["266"]["request"]["body"]["update"]:
+            pick(item["id"], lambda o: True)
+        self._products()
+
+    def _products(self) -> None:
+        """SKUs of 269-272: a variable product's variation and two simple products."""
+        products = sorted(self.store.all("product"), key=lambda p: p["id"])
+        variable = next(p for p in products if p["type"] == "variable" and p["variations"])
+        variation = self.store.get("product", variable["variations"][0])
+        self.ids[328], self.ids[331] = variable["id"], variation["id"]
+        variation["sku"] = "RW-PNT-0161-M"
+        simple = [p for p in products if p["type"] == "simple" and p["id"] != self.ids[138]]
+        simple[0]["sku"], simple[1]["sku"] = "RW-TSH-0129", "RW-KIT-0114"
+
+    def before(self, number: str) -> None:
+        """Make what the capturing run made just before ``number`` (not itself captured)."""
+        if number == "293":
+            self.ids[65] = dispatch_as_admin(self.store, "POST", "/customers", {"email": "capture-65@example.test"})["id"]
+        elif number == "295":
+            self.ids[821] = dispatch_as_admin(self.store, "POST", "/coupons",
+                                              {"code": "capture-trash-262", "amount": "1.00"})["id"]
+        elif number == "301":
+            self.ids[822] = dispatch_as_admin(self.store, "POST", "/orders", {"status": "pending"})["id"]
+
+
+def body_of(captured: dict[str, Any]) -> Any:
+    return captured["response"]["body"]
+
+
+def header_names(headers: dict[str, str]) -> set[str]:
+    return {name.lower() for name in headers if name.lower().startswith("x-wc-webhook-")}
+
+
+def compare_delivery(captured: dict[str, Any], received: list[tuple[str, str, dict[str, str], bytes]],
+                     secret: str | None) -> list[str]:
+    """A webhook request the sandbox sent against the one WooCommerce sent (306, 308, 311)."""
+    if len(received) != 1:
+        return [f"{len(received)} deliveries where the store sent one"]
+    method, path, headers, raw = received[0]
+    want = captured["request"]
+    problems = []
+    if method != want["method"] or path != urlsplit(want["url"]).path:
+        problems.append(f"{method} {path} != {want['method']} {urlsplit(want['url']).path}")
+    if headers.get("Content-Type") != want["headers"].get("Content-Type"):
+        problems.append(f"Content-Type {headers.get('Content-Type')!r} != {want['headers'].get('Content-Type')!r}")
+    if header_names(headers) != header_names(want["headers"]):
+        problems.append(f"X-WC-Webhook headers {sorted(header_names(headers))} != {sorted(header_names(want['headers']))}")
+    if want["headers"].get("Content-Type") == "application/x-www-form-urlencoded":
+        body: Any = dict(parse_qsl(raw.decode()))
+    else:
+        body = json.loads(raw)
+        if "\\/" in want["body_raw"] and "/" in raw.decode().replace("\\/", ""):
+            problems.append("slashes are not escaped as \\/ in the raw body")
+        signature = base64.b64encode(hmac.new((secret or "").encode(), raw, hashlib.sha256).digest()).decode()
+        if headers.get("X-WC-Webhook-Signature") != signature:
+            problems.append("X-WC-Webhook-Signature is not base64(HMAC-SHA256(raw body, secret))")
+    return problems + differences(infer(want["body"]), body)
+
+
+def replay_rebuilt(https: Sandbox, receiver: Receiver, captures: list[tuple[str, dict[str, Any]]],
+                   credentials: Credentials) -> tuple[list[str], dict[str, list[str]]]:
+    """Captures 262 onwards, in recording order, at the moments they were recorded (the store's
+    clock is set to each capture's Date and runs on from there), so whole-second stamps and
+    ``modified_after`` bounds meet the same seconds they met on the real store."""
+    store = https.store
+    replayer = Replayer(https, https, credentials)
+    state = RebuiltState(store, dict(captures), replayer.ids)
+    secrets: list[str] = []
+    tally = Tally()
+
+    def check(captured: dict[str, Any]) -> list[str]:
+        if not captured["request"]["path"].startswith("/wp-json"):
+            if header_names(captured["request"]["headers"]):
+                https.deliver_webhooks()
+            problems = compare_delivery(captured, receiver.received, secrets[-1] if secrets else None)
+            receiver.received.clear()
+            return problems
+        request = captured["request"]
+        if request["path"].endswith("/webhooks") and request["method"] == "POST":
+            secrets.append(request["body"].get("secret"))
+            request = {**request, "body": {**request["body"], "delivery_url": f"http://127.0.0.1:{receiver.port}/hook"}}
+        return compare(captured, *replayer.run({**captured, "request": request}))
+
+    for number, captured in recording_order(captures):
+        if number in EXCLUDED:
+            continue
+        moment, started = capture_moment(captured), time.monotonic()
+        if moment is not None:
+            store.set_clock(lambda m=moment, t=started: m + timedelta(seconds=int(time.monotonic() - t)))
+        state.before(number)
+        tally.record(number, lambda captured=captured: check(captured))
+    store.set_clock(None)
+    return tally.matched, tally.failed
+
+
+class Tally:
+    """Matched and failed captures; a crash is a mismatch with its reason, never a silent skip."""
+
+    def __init__(self) -> None:
+        self.matched: list[str] = []
+        self.failed: dict[str, list[str]] = {}
+
+    def record(self, number: str, check: Callable[[], list[str]]) -> None:
+        try:
+            problems = check()
+        except Exception as exc:
+            problems = [f"raised {type(exc).__name__}: {exc}"]
+        if problems:
+            self.failed[number] = problems
+        else:
+            self.matched.append(number)
+
+
+def replay_all(https: Sandbox, http: Sandbox, rebuilt: tuple[Sandbox, Receiver]) -> tuple[list[str], dict[str, list[str]]]:
     captures = _captures()
     stamps = [int(v) for _, c in captures for k, v in parse_qsl(urlsplit(c["request"]["url"]).query)
               if k == "oauth_timestamp" and v.isdigit()]
     replayer = Replayer(https, http, Credentials(captured_keys(captures), https, max(stamps)))
-    matched: list[str] = []
-    failed: dict[str, list[str]] = {}
+    tally = Tally()
     for number, captured in captures:
-        if number in EXCLUDED:
-            continue
-        try:
-            status, headers, body = replayer.run(captured)
-            problems = compare(captured, status, headers, body)
-        except Exception as exc:  # a crash is a mismatch with its reason, never a silent skip
-            problems = [f"raised {type(exc).__name__}: {exc}"]
-        if problems:
-            failed[number] = problems
-        else:
-            matched.append(number)
-    return matched, failed
+        if number not in EXCLUDED and int(number) < REBUILT:
+            tally.record(number, lambda captured=captured: compare(captured, *replayer.run(captured)))
+    later = [(n, c) for n, c in captures if int(n) >= REBUILT]
+    more, broken = replay_rebuilt(rebuilt[0], rebuilt[1], later,
+                                  Credentials(captured_keys(captures), rebuilt[0], max(stamps)))
+    return tally.matched + more, {**tally.failed, **broken}
 
 
 @pytest.fixture(scope="module")
-def replay(sandboxes: tuple[Sandbox, Sandbox]) -> tuple[list[str], dict[str, list[str]]]:
-    return replay_all(*sandboxes)
+def replay(sandboxes: tuple[Sandbox, Sandbox], rebuilt: tuple[Sandbox, Receiver]) -> tuple[list[str], dict[str, list[str]]]:
+    return replay_all(*sandboxes, rebuilt)
 
 
 def test_every_capture_is_replayed_or_excluded_with_a_reason() -> None:
@@ -410,7 +637,8 @@ def test_resigning_reproduces_the_captured_client_and_keeps_a_wrong_secret_wrong
     captures = _captures()
     keys = captured_keys(captures)
     assert set(keys) == {"rw", "ro", "shop_manager"}
-    rw_key, rw_secret = keys["rw"]
+    assert all(len(pairs) == 2 for pairs in keys.values())  # the first store's and the rebuilt one's
+    rw_key, rw_secret = keys["rw"][0]
     signer = Credentials.__new__(Credentials)
     signer.secrets, signer.swap, signer.reference, signer.now = {rw_key: rw_secret}, {}, 0, 0
     for number in ("198", "205"):

@@ -99,8 +99,9 @@ def test_date_bounds_are_exclusive_and_read_as_gmt_only_when_asked(store: Store)
 def test_fields_projects_nested_keys_as_wordpress_does(store: Store) -> None:
     body = call(store, "GET", "/orders/360", {"_fields": "id,billing.email,billing.city,line_items.name,total.x"}).body
     order = call(store, "GET", "/orders/360").body
+    # a single object keeps its _links whatever _fields says (captures 278, 283)
     assert body == {"id": 360, "billing": {"email": order["billing"]["email"], "city": order["billing"]["city"]},
-                    "line_items": [], "total": order["total"]}
+                    "line_items": [], "total": order["total"], "_links": order["_links"]}
 
 
 def test_a_persisted_store_keeps_customers_coupons_and_deletions_across_restarts(tmp_path: Any) -> None:

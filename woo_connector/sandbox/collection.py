@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from woo_connector.query import php_pairs
-from woo_connector.sandbox.store import SITE, STORE_OFFSET, parse_gmt
+from woo_connector.sandbox.php import build_query_pairs
+from woo_connector.sandbox.state import SITE, STORE_OFFSET, parse_gmt
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 ITEM_ALLOW = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -236,7 +236,12 @@ def project(value: Any, fields: str) -> Any:
         return value
     if isinstance(value, list):
         return [project_one(item, wanted) for item in value]
-    return project_one(value, wanted)
+    # a single object's links sit on the response, not in its data, so _fields never drops them
+    # (278, 283); a list's links are inside each item's data and go with the other keys
+    projected = project_one(value, wanted)
+    if isinstance(value, dict) and "_links" in value and isinstance(projected, dict):
+        projected.setdefault("_links", value["_links"])
+    return projected
 
 
 def project_one(value: Any, wanted: list[str]) -> Any:
@@ -269,11 +274,11 @@ LinkParams = Callable[[Request, bool], list[tuple[str, str]]]
 def echo_params(request: Request, past_end: bool) -> list[tuple[str, str]]:
     """The query as WordPress echoes it in Link URLs: arrays indexed, booleans as 1."""
     query = {k: ("1" if v == "true" else v) for k, v in request.query.items() if k != "page"}
-    pairs = php_pairs(query)
+    pairs = build_query_pairs(query)
     page = request.query.get("page")
     if page is not None:
         names = list(request.query)
-        index = sum(1 for name in names[: names.index("page")] for _ in php_pairs({name: request.query[name]}))
+        index = sum(1 for name in names[: names.index("page")] for _ in build_query_pairs({name: request.query[name]}))
         pairs.insert(index, ("page", "\0"))
     return pairs
 
@@ -355,6 +360,11 @@ def list_response(
     if parts:
         headers["Link"] = ", ".join(parts)
     return Response(200, [out(doc) for doc in window], headers)
+
+
+def already_trashed(post_type: str) -> ApiError:
+    """A second DELETE without force on something already in the trash (299, 303)."""
+    return ApiError(410, "woocommerce_rest_already_trashed", f"The {post_type} has already been deleted.")
 
 
 def require_force(request: Request, what: str) -> None:

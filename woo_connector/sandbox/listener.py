@@ -66,10 +66,14 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         sandbox = self.server.sandbox
+        body = self._read_body()
+        with sandbox.in_flight_counter:  # from a whole request read to its answer written
+            self._answer(sandbox, body)
+
+    def _answer(self, sandbox: "Sandbox", body: bytes) -> None:
         faults = sandbox.faults
         raw_path, _, raw_query = self.path.partition("?")
         raw_query = raw_query.partition("#")[0]
-        body = self._read_body()
         names = query_names(raw_query)
         if faults.take("drop_connections"):
             sandbox._log(self.command, raw_path, names, 0)

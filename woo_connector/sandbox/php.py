@@ -83,6 +83,34 @@ def parse_php_query(query: str) -> dict[str, Any]:
     return {name: _as_php_value(value) for name, value in root.items()}
 
 
+def build_query_pairs(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The inverse of :func:`parse_php_query`, as WordPress writes a query back into a ``Link``
+    (``add_query_arg``): arrays with explicit indexes (``status[0]=any``), scalars as text.
+
+    The sandbox's own encoder on purpose: if it shared the connector's, a bug there would be
+    served back by the sandbox and every test would agree with it.
+    """
+    pairs: list[tuple[str, str]] = []
+
+    def walk(name: str, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{name}[{key}]", inner)
+        elif isinstance(value, (list, tuple)):
+            for index, inner in enumerate(value):
+                walk(f"{name}[{index}]", inner)
+        elif isinstance(value, bool):
+            pairs.append((name, "1" if value else ""))
+        else:
+            pairs.append((name, str(value)))
+
+    for name, value in params.items():
+        walk(str(name), value)
+    return pairs
+
+
 def query_names(query: str) -> tuple[str, ...]:
     """The parameter names as sent (``status[0]``), for the request log; never the values."""
     return tuple(unquote_plus(p.partition("=")[0]) for p in query.split("&") if p)

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.resources import customers, coupons, order_lines, orders, products, refunds, settings, variations, webhooks
-from woo_connector.sandbox.store import ANCHOR, SITE, Store, stamp
+from woo_connector.sandbox.resources.taxes import split_entered
+from woo_connector.sandbox.state import ANCHOR, SITE, StoreState, stamp
 
 FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Charlotte", "William", "Isla", "Oliver", "Mia", "Lucas", "Ava",
          "Leo", "Grace", "Henry", "Zoe", "Thomas", "Chloe", "James", "Ruby", "Liam"]
@@ -75,8 +76,14 @@ def _moment(rng: random.Random, days_back_max: float, days_back_min: float = 0) 
     return ANCHOR - timedelta(seconds=int(rng.uniform(days_back_min, days_back_max) * 86400))
 
 
-def populate(store: Store, rng: random.Random, order_count: int) -> None:
-    """Fill ``store`` with the whole catalogue, people and order history."""
+def populate(store: StoreState, rng: random.Random, order_count: int, prices_include_tax: bool = True) -> None:
+    """Fill ``store`` with the whole catalogue, people and order history.
+
+    ``prices_include_tax`` picks the store kind before any order is priced: True is the captured
+    AU store (prices entered with 10% GST), False a US-style store entering the same prices
+    without tax and adding it at checkout."""
+    store.settings["options"] = settings.default_values()
+    store.settings["options"]["woocommerce_prices_include_tax"] = "yes" if prices_include_tax else "no"
     _users(store, rng)
     _terms(store)
     _catalogue(store, rng)
@@ -84,10 +91,9 @@ def populate(store: Store, rng: random.Random, order_count: int) -> None:
     _orders(store, rng, order_count)
     _reviews(store, rng)
     _webhooks(store)
-    store.settings["options"] = settings.default_values()
 
 
-def _users(store: Store, rng: random.Random) -> None:
+def _users(store: StoreState, rng: random.Random) -> None:
     admin = customers.blank_customer(1, "admin@realwoo.test", "admin", ANCHOR - timedelta(minutes=16), "administrator")
     manager = customers.blank_customer(2, "manager@realwoo.test", "manager", ANCHOR - timedelta(minutes=15), "shop_manager")
     store.put("customer", admin)
@@ -112,7 +118,7 @@ def _users(store: Store, rng: random.Random) -> None:
     store.bump("user", 62)
 
 
-def _terms(store: Store) -> None:
+def _terms(store: StoreState) -> None:
     for cid, name, parent, *_rest in CATEGORIES:
         slug = products.slugify(name.replace("&amp;", "and"))
         store.put("category", {"id": cid, "name": name, "slug": slug, "parent": parent, "description": "",
@@ -131,19 +137,19 @@ def _terms(store: Store) -> None:
     store.bump("term", 56)
 
 
-def _image(store: Store, image_id: int) -> dict[str, Any]:
+def _image(store: StoreState, image_id: int) -> dict[str, Any]:
     index = image_id - 10
     return products.image_doc(store, f"{SITE}/wp-content/uploads/2024/01/product-{index:02d}.png", index,
                               ANCHOR - timedelta(minutes=14), image_id)
 
 
-def _category_ref(store: Store, cid: int) -> dict[str, Any]:
+def _category_ref(store: StoreState, cid: int) -> dict[str, Any]:
     cat = store.get("category", cid)
     assert cat is not None
     return {"id": cat["id"], "name": cat["name"], "slug": cat["slug"]}
 
 
-def _catalogue(store: Store, rng: random.Random) -> None:
+def _catalogue(store: StoreState, rng: random.Random) -> None:
     by_id = {c[0]: c for c in CATEGORIES}
     created_simple = []
     for pid in range(35, 285):
@@ -208,7 +214,7 @@ def html_name(name: str) -> str:
     return name.replace("&amp;", "&")
 
 
-def _variable(store: Store, rng: random.Random, pid: int, name: str, count: int, cid: int) -> None:
+def _variable(store: StoreState, rng: random.Random, pid: int, name: str, count: int, cid: int) -> None:
     tax_class = "gst-free" if cid in (37, 38, 39) else ""
     doc = products.blank_product(pid, name, "variable", _moment(rng, 430, 100))
     stamp(doc, "date_modified", _moment(rng, 99, 1))
@@ -240,7 +246,7 @@ def _variable(store: Store, rng: random.Random, pid: int, name: str, count: int,
     _renumber_variations(store, doc, pid)
 
 
-def _renumber_variations(store: Store, parent: dict[str, Any], pid: int) -> None:
+def _renumber_variations(store: StoreState, parent: dict[str, Any], pid: int) -> None:
     kids = sorted((store.get("product", v) for v in parent["variations"]), key=lambda d: d["id"])
     parent["variations"] = []
     for offset, kid in enumerate(kids):
@@ -252,7 +258,7 @@ def _renumber_variations(store: Store, parent: dict[str, Any], pid: int) -> None
     store.put("product", parent)
 
 
-def _coupons(store: Store, rng: random.Random) -> None:
+def _coupons(store: StoreState, rng: random.Random) -> None:
     for offset, (code, kind, amount, description, expires) in enumerate(COUPONS):
         doc = coupons.blank_coupon(344 + offset, code, _moment(rng, 400, 100))
         doc.update(discount_type=kind, amount=f"{Decimal(amount):.2f}", description=description,
@@ -274,7 +280,7 @@ def _address(rng: random.Random, first: str, last: str, email: str | None) -> tu
     return billing, shipping
 
 
-def _orders(store: Store, rng: random.Random, count: int) -> None:
+def _orders(store: StoreState, rng: random.Random, count: int) -> None:
     total = sum(share for _s, share in STATUS_SHARE)
     statuses: list[str] = []
     for status, share in STATUS_SHARE:
@@ -340,7 +346,8 @@ def _orders(store: Store, rng: random.Random, count: int) -> None:
             refund_jobs.append((order, Decimal(order["total"]), "Order fully refunded", modified))
         elif status == "completed" and (trait == "partial_refund" or rng.random() < 0.07) and order["line_items"]:
             line = order["line_items"][0]
-            unit = Decimal(line["_unit_incl"])
+            unit = sum(split_entered(Decimal(line["_unit_incl"]), line["tax_class"],
+                                      bool(order["prices_include_tax"])), Decimal(0))
             refund_jobs.append((order, unit, "Partial refund: one item returned", modified))
     for order, amount, reason, when in refund_jobs:
         lines = [(order["line_items"][0], 1)] if reason.startswith("Partial") else None
@@ -348,7 +355,7 @@ def _orders(store: Store, rng: random.Random, count: int) -> None:
         store.put("order", order)
 
 
-def _reviews(store: Store, rng: random.Random) -> None:
+def _reviews(store: StoreState, rng: random.Random) -> None:
     store.bump("comment", 488)
     published = [p for p in store.all("product") if p["type"] == "simple" and p["status"] == "publish"]
     people = [c for c in store.all("customer") if c["role"] == "customer"]
@@ -367,7 +374,7 @@ def _reviews(store: Store, rng: random.Random) -> None:
     store.bump("comment", 537)
 
 
-def _webhooks(store: Store) -> None:
+def _webhooks(store: StoreState) -> None:
     sink = "http://127.0.0.1:8080/wp-json/realwoo/v1/webhook-sink"
     for wid, name, topic in ((1, "ERP order sync", "order.created"), (2, "ERP order updates", "order.updated"),
                              (3, "Stock feed", "product.updated"), (4, "CRM customers", "customer.created")):

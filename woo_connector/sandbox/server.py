@@ -16,13 +16,39 @@ import time
 from collections import deque
 from typing import Any, Callable
 
+from .churn import BULK_SIZE, Change, Churn
 from .faults import Faults
+from .hookshot import WORDPRESS_PORTS
 from .listener import HTTPServer
 from .php import parse_php_query
-from .site import SITES, Resolver, Site
+from .routes import Resolver
+from .site import SITES, Site
 from .wire import ApiKey
 
 __all__ = ["Sandbox", "parse_php_query"]
+
+
+class InFlight:
+    """Counts requests in progress and remembers the peak; a context manager around each one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def __enter__(self) -> "InFlight":
+        with self._lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._lock:
+            self.current -= 1
+
+    def reset(self, value: int = 0) -> None:
+        with self._lock:
+            self.peak = max(value, self.current)
 
 class Sandbox:
     """A WooCommerce store on 127.0.0.1 for demos, workflow builders and integration tests.
@@ -49,6 +75,8 @@ class Sandbox:
         resolve: Resolver | None = None,
         clock: Callable[[], float] = time.time,
         log_size: int = 1000,
+        webhook_ports: tuple[int, ...] = WORDPRESS_PORTS,
+        prices_include_tax: bool = True,
     ) -> None:
         if mode not in SITES:
             raise ValueError(f"mode must be one of {SITES}")
@@ -59,6 +87,15 @@ class Sandbox:
         self._site_mode = mode
         self._resolve = resolve
         self._clock = clock
+        self.prices_include_tax = prices_include_tax
+        """The store kind when the sandbox seeds its own store: True is the captured AU store
+        (prices with 10% GST), False a US-style store (prices without tax, tax added)."""
+        self.in_flight_counter = InFlight()
+        self.change_log: list[Change] = []
+        """What :meth:`churn` changed, in order: (resource, id, date_modified_gmt, kind)."""
+        self._churn: Churn | None = None
+        self.webhook_ports = tuple(webhook_ports)
+        """Loopback ports webhooks may be delivered to besides the store's own (WordPress: 80, 443, 8080)."""
         self._tls: Any = None
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -72,25 +109,41 @@ class Sandbox:
         if self._store is None:
             from .store import Store
 
-            self._store = Store.open(self.db, self.seed, self.orders) if self.db else Store.create(self.seed, self.orders)
-        resolve, dispatch = self._resolve, None
-        if resolve is None:
-            from .routes import dispatch, resolve
+            self._store = (Store.open(self.db, self.seed, self.orders, self.prices_include_tax) if self.db
+                           else Store.create(self.seed, self.orders, self.prices_include_tax))
+        from .routes import resolve as route_table
+
+        resolve = self._resolve or route_table
         context = None
         if self.https:
             from .tls import LoopbackTLS
 
             self._tls = LoopbackTLS()
             context = self._tls.server_context()
-        self._server = HTTPServer((self.host, self.port), self, context)
+        try:
+            self._server = HTTPServer((self.host, self.port), self, context)
+        except BaseException:
+            if self._tls is not None:  # the CA must not outlive a sandbox that never started
+                self._tls.cleanup()
+                self._tls = None
+            raise
         self.port = self._server.server_address[1]
-        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock, dispatch)
+        hookshot = getattr(self._store, "hookshot", None)  # a stand-in store (transport tests) has none
+        if hookshot is not None:
+            if not hookshot.home_url:  # the first sandbox over a store is its home
+                hookshot.home_url = self.url
+            if self.ca_bundle and not hookshot.ca_bundle:
+                hookshot.ca_bundle = self.ca_bundle
+            hookshot.allowed_ports = self.webhook_ports
+        self.site = Site(self._store, resolve, self.url, self.faults, self._site_mode, self._clock)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"woo-sandbox-{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        if self._churn is not None:
+            self._churn.stop()
         server, self._server = self._server, None
         if server is None:
             return
@@ -173,6 +226,50 @@ class Sandbox:
             conn["verify_ssl"] = True
             conn["ca_bundle"] = self.ca_bundle
         return conn
+
+    def churn(self, rate: float = 20.0, *, duration: float = 10.0, limit: int = 5000, bulk_every: int = 50,
+              bulk_size: int = BULK_SIZE, deletes: bool = True, trash: bool = True) -> Churn:
+        """Start a background writer (``rate`` changes/s, a bulk edit of ``bulk_size`` orders in one
+        second every ``bulk_every`` steps, trash and deletes) that logs to :attr:`change_log`.
+
+        It ends after ``duration`` seconds or ``limit`` changes, on :meth:`Churn.stop` or with the
+        sandbox; one churn runs at a time (starting another stops the first)."""
+        if self._store is None:
+            raise RuntimeError("start the sandbox first")
+        if self._churn is not None:
+            self._churn.stop()
+        self._churn = Churn(self._store, self.change_log, rate=rate, duration=duration, limit=limit,
+                            bulk_every=bulk_every, bulk_size=bulk_size, deletes=deletes, trash=trash,
+                            seed=self.seed).start()
+        return self._churn
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered right now."""
+        return self.in_flight_counter.current
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests answered at once since start (or the last reset): a client's real
+        concurrency, for tests of its bound. Assign 0 to reset."""
+        return self.in_flight_counter.peak
+
+    @max_in_flight.setter
+    def max_in_flight(self, value: int) -> None:
+        self.in_flight_counter.reset(value)
+
+    def deliver_webhooks(self) -> int:
+        """Run the store's webhook queue (WooCommerce's Action Scheduler); returns deliveries made."""
+        from .routes import render_record
+
+        with self._store.lock:
+            hooks = {int(doc["id"]): dict(doc) for doc in self._store.all("webhook")}
+            store = self._store
+        return store.hookshot.deliver(hooks, lambda resource, rid: self._render(render_record, resource, rid))
+
+    def _render(self, render: Any, resource: str, rid: int) -> Any:
+        with self._store.lock:
+            return render(self._store, resource, rid)
 
     def _log(self, method: str, path: str, names: tuple[str, ...], status: int) -> None:
         self.requests_log.append((method, path, names, status))

@@ -2,8 +2,8 @@
 
 It answers the way the captured WordPress 6.8.8 + WooCommerce 10.0.2 store does, in the order
 WordPress does things: WooCommerce's key check, then the key's read/write flag, then route
-matching (``rest_no_route``), then the JSON body check (``rest_invalid_json``), then the route's
-handler under the store lock. Headers follow the captures: the ``api.w.org`` Link unless the
+matching, the JSON body check and the route's handler, all in :func:`.routes.dispatch` (the one
+pipeline). Headers follow the captures: the ``api.w.org`` Link unless the
 handler sets its own, ``Allow`` once a route matched for a signed-in key, no-cache headers for a
 signed-in key and ``Vary: Origin`` otherwise. No sockets here: the listener feeds it.
 """
@@ -22,13 +22,9 @@ from .auth import AuthRequest, Authenticator, check_permissions
 from .discovery import NAMESPACE, api_link, front_page, namespace_index, not_found_page, root_document
 from .faults import Canned, Faults, decorate_json, server_error
 from .php import HeaderView, parse_body, parse_php_query, php_json
-from .wire import ApiError, ApiKey, Handler, Request, Response
+from .routes import ROUTABLE, Resolver, dispatch
+from .wire import ApiError, ApiKey, Request
 
-Resolver = Callable[[str, str], "tuple[Handler, dict[str, str]]"]
-Dispatcher = Callable[[Any, Request], Response]
-
-ROUTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE")
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
 SITES = ("woocommerce", "wordpress", "html")
 
 BASE_HEADERS = {
@@ -87,7 +83,7 @@ class Site:
     """
 
     def __init__(self, store: Any, resolve: Resolver, home_url: str, faults: Faults, mode: str = "woocommerce",
-                 clock: Callable[[], float] = time.time, dispatch: Dispatcher | None = None) -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.resolve = resolve
         self.dispatch = dispatch
@@ -117,11 +113,12 @@ class Site:
 
     def _rest(self, incoming: Incoming, route: str, query: dict[str, Any]) -> Canned:
         http_method = "GET" if incoming.method == "HEAD" else incoming.method
-        method = http_method
+        # WordPress honours ?_method= and X-HTTP-Method-Override on any verb (285, 286), and the
+        # key's permission is checked against the overridden method (287)
         override = incoming.headers.get("x-http-method-override") or query.get("_method")
-        if http_method == "POST" and isinstance(override, str) and override:
-            method = override.upper()
-        parsed = parse_body(http_method, incoming.headers.get("content-type", ""), incoming.body)
+        method = override.upper() if isinstance(override, str) and override.upper() in ROUTABLE else http_method
+        envelope = "_envelope" in query
+        parsed = parse_body(method, incoming.headers.get("content-type", ""), incoming.body)
         key: ApiKey | None = None
         if self.mode == "woocommerce":
             result = self.authenticator.authenticate(AuthRequest(
@@ -129,80 +126,55 @@ class Site:
                 post=parsed.post or {}, authorization=incoming.headers.get("authorization"),
             ))
             if result.error is not None:
-                return self._error(incoming, result.error, None)
+                return self._error(incoming, result.error, None, envelope)
             key = result.key
             if key is not None:
                 refused = check_permissions(key, method)
                 if refused is not None:
-                    return self._error(incoming, refused, key)
+                    return self._error(incoming, refused, key, envelope)
         if method == "GET" and route == "/":
             return self._json(incoming, 200, root_document(incoming.base_url, self.mode == "woocommerce"),
-                              key, {"Allow": "GET"})
+                              key, {"Allow": "GET"}, envelope)
         if method == "GET" and route == NAMESPACE and self.mode == "woocommerce":
-            return self._json(incoming, 200, namespace_index(incoming.base_url), key, {"Allow": "GET"})
+            return self._json(incoming, 200, namespace_index(incoming.base_url), key, {"Allow": "GET"}, envelope)
         if self.mode != "woocommerce" or not route.startswith(NAMESPACE + "/"):
-            return self._error(incoming, ApiError(*NO_ROUTE), key)
-        sub_route = route[len(NAMESPACE):]
-        try:
-            handler, params = self.resolve(method, sub_route)
-        except ApiError as error:
-            return self._error(incoming, error, key)
-        allow = self._allow(sub_route) if key is not None else None
-        if parsed.error is not None:
-            return self._error(incoming, parsed.error, key, allow)
+            return self._error(incoming, ApiError(*NO_ROUTE), key, envelope)
         request = Request(
-            method=method, route=sub_route, query=query, body=parsed.body,
+            method=method, route=route[len(NAMESPACE):], query=query, body=parsed.body,
             headers=HeaderView({k.lower(): v for k, v in incoming.headers.items() if k.lower() != "authorization"}),
-            base_url=incoming.base_url, key=key, raw_query=incoming.raw_query, params=dict(params),
+            base_url=incoming.base_url, key=key, raw_query=incoming.raw_query,
         )
-        if key is None:  # WooCommerce's permission callbacks refuse anyone not signed in
-            return self._error(incoming, anonymous_refusal(method, sub_route, params), None)
+        refuse = None if key is not None else anonymous_refusal  # permission callbacks refuse visitors
         try:
-            response = self._run(handler, request)
-        except ApiError as error:
-            return self._error(incoming, error, key, allow)
+            response = self.dispatch(self.store, request, self.resolve, refuse, parsed.error)
         except Exception:  # a bug in a handler: answer as WordPress' fatal-error handler does
             traceback.print_exc(file=sys.stderr)
             return server_error(500)
         if method == "GET" and response.status == 200 and isinstance(response.body, list):
             self._churn()
-        # the resources' dispatcher decides Allow itself (an invalid id drops it, captures 084, 150)
-        defaults = {"Allow": allow} if allow and self.dispatch is None else {}
-        return self._json(incoming, response.status, response.body, key, defaults, response.headers)
-
-    def _run(self, handler: Handler, request: Request) -> Response:
-        """The resources' own dispatcher when there is one (it applies _fields), else the handler."""
-        if self.dispatch is not None:
-            return self.dispatch(self.store, request)
-        with self.store.lock:
-            response = handler(self.store, request)
-            if request.method in WRITES:
-                self.store.save()
-        return response
-
-    def _allow(self, sub_route: str) -> str | None:
-        """The methods the matched route serves, as WordPress lists them for a signed-in user."""
-        allowed = []
-        for candidate in ROUTABLE:
-            try:
-                self.resolve(candidate, sub_route)
-            except ApiError:
-                continue
-            allowed.append(candidate)
-        return ", ".join(allowed) or None
+        own = dict(response.headers)
+        if key is None:
+            own.pop("Allow", None)  # WordPress lists methods for a signed-in key only
+        return self._json(incoming, response.status, response.body, key, own, envelope)
 
     def _churn(self) -> None:
         for _ in range(max(0, int(self.faults.churn))):
             self.store.churn(self._churn_rng)
 
     def _json(self, incoming: Incoming, status: int, body: Any, key: ApiKey | None,
-              defaults: dict[str, str], own: dict[str, str] | None = None) -> Canned:
+              own: dict[str, str], envelope: bool = False) -> Canned:
         headers = dict(BASE_HEADERS)
         headers["Link"] = api_link(incoming.base_url)
-        headers.update({k: v for k, v in defaults.items() if v})
-        headers.update(own or {})
+        if envelope:
+            # ?_envelope: always 200, the answer's status and own headers move into the body (288,
+            # 289); totals become numbers there and the real headers carry none of them
+            inner = {k: (int(v) if k in ("X-WP-Total", "X-WP-TotalPages") else v) for k, v in own.items()
+                     if v and (k not in ("Content-Type", "Link") or (k == "Link" and "api.w.org" not in v))}
+            status, body = 200, {"body": body, "status": status, "headers": inner}
+        else:
+            headers.update({k: v for k, v in own.items() if v})
         headers.update(SIGNED_IN_HEADERS if key is not None else {"Vary": "Origin"})
         return Canned(status, headers, decorate_json(php_json(body), self.faults))
 
-    def _error(self, incoming: Incoming, error: ApiError, key: ApiKey | None, allow: str | None = None) -> Canned:
-        return self._json(incoming, error.status, error.body(), key, {"Allow": allow} if allow else {})
+    def _error(self, incoming: Incoming, error: ApiError, key: ApiKey | None, envelope: bool = False) -> Canned:
+        return self._json(incoming, error.status, error.body(), key, {}, envelope)

@@ -14,14 +14,18 @@ import ssl
 import tempfile
 
 
+class TLSUnavailable(RuntimeError):
+    """trustme is not installed: the sandbox cannot make its CA."""
+
+
 class LoopbackTLS:
     """A generated CA, a server certificate it signed, and the CA bundle on disk."""
 
     def __init__(self, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> None:
         try:
             import trustme
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise RuntimeError("the sandbox's https mode needs trustme: pip install 'woo-connector[sandbox]'") from exc
+        except ImportError:
+            raise TLSUnavailable("--https needs trustme: pip install 'woo-connector[sandbox]'") from None
         self._ca = trustme.CA(organization_name="woo-connector sandbox")
         self._cert = self._ca.issue_cert(*hosts)
         self._dir = tempfile.mkdtemp(prefix="woo-sandbox-tls-")

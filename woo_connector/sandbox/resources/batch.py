@@ -15,6 +15,14 @@ from woo_connector.sandbox.wire import ApiError
 
 Doc = dict[str, Any]
 
+BATCH_LIMIT = 100
+"""WordPress' batch limit: create + update + delete items together (262, 263)."""
+
+
+def too_large() -> ApiError:
+    return ApiError(413, "woocommerce_rest_request_entity_too_large",
+                    f"Unable to accept more than {BATCH_LIMIT} items for this request.")
+
 
 def run_batch(
     body: Any,
@@ -24,9 +32,20 @@ def run_batch(
     update: Callable[[Doc, Doc], Doc],
     delete: Callable[[Doc], Doc],
     invalid_id: Callable[[], ApiError],
-) -> dict[str, list[Any]]:
-    """Run each part the body names; ``find`` returns None for an id this endpoint does not own."""
+) -> dict[str, list[Any]] | list[Any]:
+    """Run each part the body names; ``find`` returns None for an id this endpoint does not own.
+
+    More than :data:`BATCH_LIMIT` items in all refuses the whole call before anything is applied
+    (413); a body naming no part answers an empty JSON array, not an object (291, 292). Deletes
+    are always permanent: the caller's ``delete`` must not trash.
+    """
     body = body if isinstance(body, dict) else {}
+    count = sum(len(body.get(part) or []) for part in ("create", "update", "delete")
+                if isinstance(body.get(part), list))
+    if count > BATCH_LIMIT:
+        raise too_large()
+    if not any(part in body for part in ("create", "update", "delete")):
+        return []
     result: dict[str, list[Any]] = {}
     if "create" in body:
         result["create"] = []

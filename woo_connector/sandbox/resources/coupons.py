@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from woo_connector.sandbox.collection import ParamErrors, bool_param, id_list, links, list_response, render
+from woo_connector.sandbox.collection import (
+    ParamErrors, already_trashed, bool_param, id_list, links, list_response, render,
+)
 from woo_connector.sandbox.resources import meta as meta_rows
-from woo_connector.sandbox.resources.taxes import money
-from woo_connector.sandbox.store import STORE_OFFSET, stamp
+from woo_connector.sandbox.money import money
+from woo_connector.sandbox.state import STORE_OFFSET, stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 DISCOUNT_TYPES = ["percent", "fixed_cart", "fixed_product"]
@@ -78,8 +80,10 @@ def apply(store: Any, doc: dict[str, Any], body: dict[str, Any]) -> None:
 
 
 def list_coupons(store: Any, request: Request) -> Response:
-    docs = [c for c in store.all("coupon") if c["status"] != "trash"]
-    if request.query.get("code"):
+    status = request.query.get("status") or "any"
+    docs = [c for c in store.all("coupon") if (c["status"] == status if status != "any" else c["status"] != "trash")]
+    if request.query.get("code"):  # a code lookup never sees the trash (298)
+        docs = [c for c in docs if c["status"] != "trash"]
         docs = [c for c in docs if c["code"] == str(request.query["code"]).lower()]
     return list_response(store, request, docs, lambda c: out(request, c), dates=True,
                          search=lambda c: [c["code"], c["description"]])
@@ -114,8 +118,13 @@ def delete_coupon(store: Any, request: Request) -> Response:
         body = out(request, doc)
         store.delete("coupon", doc["id"])
         return Response(200, body)
-    doc["status"] = "trash"
-    return Response(200, out(request, store.put("coupon", doc)))
+    if doc["status"] == "trash":
+        raise already_trashed("shop_coupon")
+    body = out(request, doc)  # the coupon as it was before the trash (295)
+    doc["_previous_status"], doc["status"] = doc["status"], "trash"
+    stamp(doc, "date_modified", store.now())
+    store.put("coupon", doc)
+    return Response(200, body)
 
 
 ROUTES = [

@@ -1,6 +1,7 @@
 """An order's lines and the money that follows from them, in the captured store's tax rules.
 
-Line items remember the inclusive unit price the customer saw (``_unit_incl``); every total,
+Line items remember the unit price as the shop entered it (``_unit_incl``: with tax in a
+tax-inclusive store, without in a tax-exclusive one); every total,
 tax line and coupon discount is recomputed from the lines after each write, so an order can
 never report totals that disagree with its own lines.
 """
@@ -8,13 +9,12 @@ never report totals that disagree with its own lines.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from woo_connector.sandbox.resources.taxes import (
-    RATES, cents, json_number, money, php_number, rate_for, split_inclusive, tax_on,
-)
-from woo_connector.sandbox.store import SITE
+from woo_connector.sandbox.money import CENT, cents, json_number, money, php_number
+from woo_connector.sandbox.resources.taxes import RATES, rate_for, split_entered, tax_on
+from woo_connector.sandbox.state import SITE
 
 ADDRESS_KEYS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "state",
                 "postcode", "country")
@@ -68,6 +68,7 @@ def line_item(store: Any, product: dict[str, Any] | None, quantity: int, *, pare
         "image": image_ref(product),
         "parent_name": parent["name"] if parent is not None else None,
         "_unit_incl": str(unit),
+        "_taxable": (parent or product or {}).get("tax_status", "taxable") != "none",
     }
 
 
@@ -97,11 +98,19 @@ def coupon_line(store: Any, coupon: dict[str, Any]) -> dict[str, Any]:
 def recalculate(store: Any, order: dict[str, Any]) -> None:
     """Recompute every money field of ``order`` from its lines, coupons, fees and shipping."""
     lines = order["line_items"]
+    inclusive = bool(order.get("prices_include_tax", True))  # fixed when the order was made, as in WooCommerce
     gross: dict[int, tuple[Decimal, Decimal]] = {}
     for line in lines:
-        inclusive = Decimal(line.get("_unit_incl", "0")) * line["quantity"]
-        gross[line["id"]] = split_inclusive(inclusive, line["tax_class"])
+        entered = Decimal(line.get("_unit_incl", "0")) * line["quantity"]
+        if line.get("_taxable", True):
+            gross[line["id"]] = split_entered(entered, line["tax_class"], inclusive)
+        else:  # a product with tax_status "none" (316's gift card): no tax, no taxes[] entry
+            gross[line["id"]] = (cents(entered), Decimal(0))
     discounts = {line["id"]: Decimal(0) for line in lines}
+
+    def divisor(line: dict[str, Any]) -> Decimal:
+        return 1 + rate_for(line["tax_class"])["rate"] if inclusive else Decimal(1)
+
     for coupon in order["coupon_lines"]:
         amount = Decimal(coupon.get("_amount", "0"))
         kind = coupon.get("discount_type")
@@ -112,15 +121,16 @@ def recalculate(store: Any, order: dict[str, Any]) -> None:
             ex, _tax = gross[line["id"]]
             if kind == "percent":
                 share = cents(ex * amount / 100)
-            elif kind == "fixed_product":
-                share = min(ex, cents(amount / (1 + rate_for(line["tax_class"])["rate"]) * line["quantity"]))
+            elif kind == "fixed_product":  # a coupon amount is entered like a price: with tax or without
+                share = min(ex, cents(amount / divisor(line) * line["quantity"]))
             else:
-                share = cents(ex / base * amount / (1 + rate_for(line["tax_class"])["rate"])) if base else Decimal(0)
+                share = cents(ex / base * amount / divisor(line)) if base else Decimal(0)
             share = min(share, ex - discounts[line["id"]])
             discounts[line["id"]] += share
             total_ex += share
-            total_tax += tax_on(share, line["tax_class"])
+            total_tax += tax_on(share, line["tax_class"]) if line.get("_taxable", True) else Decimal(0)
         coupon["discount"] = php_number(total_ex)
+        # a PHP float: "8.5", not "8.50" (316), and it may differ by a cent from the order's discount_tax
         coupon["discount_tax"] = php_number(total_tax)
 
     per_rate: dict[int, list[Decimal]] = {}
@@ -129,19 +139,24 @@ def recalculate(store: Any, order: dict[str, Any]) -> None:
     for line in lines:
         ex, tax = gross[line["id"]]
         total = ex - discounts[line["id"]]
-        total_tax = tax_on(total, line["tax_class"]) if discounts[line["id"]] else tax
+        taxable = line.get("_taxable", True)
+        total_tax = (tax_on(total, line["tax_class"]) if discounts[line["id"]] else tax) if taxable else Decimal(0)
         rate_id = rate_for(line["tax_class"])["id"]
         line.update(subtotal=money(ex), subtotal_tax=money(tax), total=money(total), total_tax=money(total_tax),
-                    taxes=[{"id": rate_id, "total": money(total_tax), "subtotal": money(tax)}])
+                    taxes=[{"id": rate_id, "total": money(total_tax), "subtotal": money(tax)}] if taxable else [])
         line["price"] = json_number(total / line["quantity"]) if line["quantity"] else 0
         per_rate.setdefault(rate_id, [Decimal(0), Decimal(0)])[0] += total_tax
         cart_tax += total_tax
         items_total += total
     for fee in order["fee_lines"]:
         total = Decimal(fee["total"])
-        tax = tax_on(total, fee["tax_class"]) if fee["tax_status"] == "taxable" else Decimal(0)
+        taxable = fee["tax_status"] == "taxable"
+        exact = tax_on(total, fee["tax_class"]) if taxable else Decimal(0)
+        # a fee's total_tax goes through wc_round_tax_total, whose mode is half-down in a tax-inclusive
+        # store (WC_TAX_ROUNDING_MODE), while its taxes[] show half-up: 0.455 is "0.45" and "0.46" (316)
+        tax = tax_total_rounding(total, fee["tax_class"], inclusive) if taxable else Decimal(0)
         rate_id = rate_for(fee["tax_class"])["id"]
-        fee.update(total_tax=money(tax), taxes=[{"id": rate_id, "total": money(tax), "subtotal": ""}])
+        fee.update(total_tax=money(tax), taxes=[{"id": rate_id, "total": money(exact), "subtotal": ""}])
         per_rate.setdefault(rate_id, [Decimal(0), Decimal(0)])[0] += tax
         cart_tax += tax
         items_total += total
@@ -177,6 +192,12 @@ def recalculate(store: Any, order: dict[str, Any]) -> None:
         cart_tax=money(cart_tax), total_tax=money(cart_tax + shipping_tax),
         total=money(items_total + cart_tax + shipping_total + shipping_tax),
     )
+
+
+def tax_total_rounding(amount: Decimal, tax_class: str, inclusive: bool) -> Decimal:
+    """Tax on ``amount`` rounded as ``wc_round_tax_total`` does: half-down when prices include tax."""
+    exact = amount * rate_for(tax_class)["rate"]
+    return exact.quantize(CENT, rounding=ROUND_HALF_DOWN if inclusive else ROUND_HALF_UP)
 
 
 def payment_url(order: dict[str, Any]) -> str:

@@ -16,11 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from woo_connector.sandbox.collection import (
+    already_trashed, echo_params,
     ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources import order_lines
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.resources.settings import prices_include_tax
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -93,8 +95,6 @@ def _status_filter(errors: ParamErrors, raw: Any) -> list[str]:
 
 
 def _link_params(request: Request, past_end: bool) -> list[tuple[str, str]]:
-    from woo_connector.sandbox.collection import echo_params
-
     query = request.query
     pairs = [(k, v) for k, v in echo_params(request, past_end) if k != "status" and not k.startswith("status[")]
     for index, status in enumerate(list_param(query.get("status")) or ["any"]):
@@ -153,7 +153,7 @@ def validate_body(body: dict[str, Any], creating: bool) -> None:
 def blank_order(store: Any, oid: int, created: datetime) -> dict[str, Any]:
     order: dict[str, Any] = {
         "id": oid, "parent_id": 0, "status": "pending", "currency": "AUD", "version": "10.0.2",
-        "prices_include_tax": True, "date_created": None, "date_modified": None,
+        "prices_include_tax": prices_include_tax(store), "date_created": None, "date_modified": None,
         "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": "0.00", "shipping_tax": "0.00",
         "cart_tax": "0.00", "total": "0.00", "total_tax": "0.00", "customer_id": 0,
         "order_key": "wc_order_" + "".join(random.Random(oid * 7919 + store.seed).choices(string.ascii_letters + string.digits, k=13)),
@@ -329,11 +329,12 @@ def delete_order(store: Any, request: Request) -> Response:
         for note in [n for n in store.all("note") if n["_order_id"] == order["id"]]:
             store.delete("note", note["id"])
         return Response(200, body)
-    if order["status"] != "trash":
-        order["_previous_status"] = order["status"]
-        order["status"] = "trash"
-        touch(store, order)
-    return Response(200, out(request, order))
+    if order["status"] == "trash":
+        raise already_trashed("shop_order")
+    order["_previous_status"] = order["status"]
+    order["status"] = "trash"
+    touch(store, order)
+    return Response(200, body)  # the order as it was before the trash (301)
 
 
 def batch_orders(store: Any, request: Request) -> Response:

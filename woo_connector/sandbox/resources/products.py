@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.collection import (
+    already_trashed,
     ParamErrors, bool_param, id_list, links, list_param, list_response, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
-from woo_connector.sandbox.store import SITE, parse_gmt, stamp
+from woo_connector.sandbox.state import SITE, parse_gmt, stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -235,7 +236,7 @@ def apply(store: Any, doc: dict[str, Any], body: dict[str, Any]) -> None:
                 text = str(raw)[:19]
                 moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S" if "T" in text else "%Y-%m-%d")
                 from datetime import timezone
-                from woo_connector.sandbox.store import STORE_OFFSET
+                from woo_connector.sandbox.state import STORE_OFFSET
                 moment = moment.replace(tzinfo=timezone.utc)
                 if not body.get(f"{key}_gmt"):
                     moment = moment - STORE_OFFSET
@@ -393,6 +394,8 @@ def delete_product(store: Any, request: Request) -> Response:
             store.delete("product", vid)
         store.delete("product", doc["id"])
         return Response(200, body)
+    if doc["status"] == "trash":
+        raise already_trashed("product")
     doc["status"] = "trash"
     stamp(doc, "date_modified", store.now())
     store.put("product", doc)
@@ -405,15 +408,17 @@ def batch_products(store: Any, request: Request) -> Response:
         return None if doc is None or doc["type"] == "variation" else doc
 
     def remove(doc: dict[str, Any]) -> dict[str, Any]:
-        shown = out(request, doc)
+        shown = out(request, doc, True)
+        for vid in doc.get("variations", []):
+            store.delete("product", vid)
         store.delete("product", doc["id"])
         return shown
 
     return Response(200, run_batch(
         request.body,
-        create=lambda spec: out(request, create(store, spec)),
+        create=lambda spec: out(request, create(store, spec), True),
         find=find,
-        update=lambda doc, changes: out(request, update(store, doc, changes)),
+        update=lambda doc, changes: out(request, update(store, doc, changes), True),
         delete=remove,
         invalid_id=lambda: invalid_id(400),
     ))

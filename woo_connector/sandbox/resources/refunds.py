@@ -12,8 +12,9 @@ from typing import Any
 
 from woo_connector.sandbox.collection import links, list_response, render, require_force
 from woo_connector.sandbox.resources import orders
-from woo_connector.sandbox.resources.taxes import money, rate_for, split_inclusive
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.money import money
+from woo_connector.sandbox.resources.taxes import rate_for, split_entered
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 AUTO_REFUND_GATEWAYS = {"stripe", "paypal"}
@@ -43,8 +44,13 @@ def refunded_total(store: Any, order: dict[str, Any]) -> Decimal:
     return sum((Decimal(r["amount"]) for r in store.all("refund") if r["_order_id"] == order["id"]), Decimal(0))
 
 
+Split = tuple[Decimal, Decimal]
+"""A refunded line's ex-tax amount and tax, as the client gave them (``refund_total``/``refund_tax``)."""
+
+
 def make_refund(store: Any, order: dict[str, Any], amount: Decimal, reason: str,
-                lines: list[tuple[dict[str, Any], int]] | None = None, when: Any = None) -> dict[str, Any]:
+                lines: list[tuple[dict[str, Any], int]] | None = None, when: Any = None,
+                given: list[Split | None] | None = None) -> dict[str, Any]:
     """Record a refund on ``order`` (used by the endpoint and the seed) and update its summary."""
     refund: dict[str, Any] = {
         "id": store.next_id("post"), "date_created": None, "date_created_gmt": None, "amount": money(amount),
@@ -53,9 +59,13 @@ def make_refund(store: Any, order: dict[str, Any], amount: Decimal, reason: str,
     }
     stamp(refund, "date_created", when or store.now())
     tax_by_rate: dict[int, Decimal] = {}
-    for source, quantity in lines or []:
-        unit_incl = Decimal(source.get("_unit_incl", "0"))
-        ex, tax = split_inclusive(unit_incl * quantity, source["tax_class"])
+    for index, (source, quantity) in enumerate(lines or []):
+        split = given[index] if given and index < len(given) else None
+        if split is not None:
+            ex, tax = split
+        else:
+            ex, tax = split_entered(Decimal(source.get("_unit_incl", "0")) * quantity, source["tax_class"],
+                                    bool(order.get("prices_include_tax", True)))
         rate = rate_for(source["tax_class"])
         line = {k: v for k, v in source.items()}
         line.update(id=store.next_id("item"), quantity=-quantity, subtotal=money(-ex), subtotal_tax=money(-tax),
@@ -106,23 +116,39 @@ def delete_refund(store: Any, request: Request) -> Response:
     require_force(request, "Refunds")
     body = out(request, refund)
     store.delete("refund", refund["id"])
+    # neither the restock nor the order's date_modified is undone or moved (282, 283)
     order["refunds"] = [r for r in order["refunds"] if r["id"] != refund["id"]]
-    orders.touch(store, order)
+    store.touch("order", order["id"])
     return Response(200, body)
+
+
+def restock(store: Any, lines: list[tuple[dict[str, Any], int]]) -> None:
+    """``api_restock`` (default true): refunded quantities go back to stock-managed products."""
+    for source, quantity in lines:
+        pid = source.get("variation_id") or source.get("product_id")
+        product = store.get("product", pid)
+        if product is not None and product.get("manage_stock") and product.get("stock_quantity") is not None:
+            product["stock_quantity"] = int(product["stock_quantity"]) + quantity
+            store.touch("product", product["id"])
 
 
 def create_refund(store: Any, request: Request) -> Response:
     order = orders.find(store, request.params["id"])
     body = request.fields
     lines: list[tuple[dict[str, Any], int]] = []
+    given: list[Split | None] = []
     line_total = Decimal(0)
     for spec in body.get("line_items") or []:
         source = next((l for l in order["line_items"] if isinstance(spec, dict) and l["id"] == int(spec.get("id", 0))), None)
         if source is not None:
             quantity = int(spec.get("quantity", 1) or 1)
             lines.append((source, quantity))
-            line_total += Decimal(str(spec.get("refund_total") or 0)) + sum(
-                (Decimal(str(t.get("refund_total") or 0)) for t in spec.get("refund_tax") or []), Decimal(0))
+            ex = Decimal(str(spec.get("refund_total") or 0))
+            tax = sum((Decimal(str(t.get("refund_total") or 0)) for t in spec.get("refund_tax") or []
+                       if isinstance(t, dict)), Decimal(0))
+            given.append((ex, tax) if "refund_total" in spec else None)
+            line_total += ex + tax
+    # without an amount, WooCommerce works it out from the lines (279: "50.95")
     amount = Decimal(str(body.get("amount") or line_total or 0))
     remaining = Decimal(order["total"]) - refunded_total(store, order)
     if amount <= 0 or amount > remaining:
@@ -130,7 +156,10 @@ def create_refund(store: Any, request: Request) -> Response:
     api_refund = body.get("api_refund", True)
     if api_refund not in (False, "false", "0", 0) and order["payment_method"] not in AUTO_REFUND_GATEWAYS:
         raise RefundError("The payment gateway for this order does not support automatic refunds.")
-    refund = make_refund(store, order, amount, str(body.get("reason") or ""), lines)
+    refund = make_refund(store, order, amount, str(body.get("reason") or ""), lines, given=given)
+    if body.get("api_restock", True) not in (False, "false", "0", 0):
+        restock(store, lines)
+    # the order's totals and lines stay as they were; only refunds[] and date_modified move (280)
     if amount == remaining:
         orders.set_status(store, order, "refunded")
     orders.touch(store, order)

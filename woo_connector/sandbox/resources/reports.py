@@ -21,8 +21,8 @@ from typing import Any, Iterator
 from woo_connector.sandbox.collection import ParamErrors, enum_param
 from woo_connector.sandbox.documents import load
 from woo_connector.sandbox.resources.orders import STATUSES
-from woo_connector.sandbox.resources.taxes import json_number, money
-from woo_connector.sandbox.store import STORE_OFFSET, parse_gmt
+from woo_connector.sandbox.money import json_number, money
+from woo_connector.sandbox.state import STORE_OFFSET, parse_gmt
 from woo_connector.sandbox.wire import Request, Response
 
 REPORTED_STATUSES = ("completed", "processing", "on-hold", "refunded")

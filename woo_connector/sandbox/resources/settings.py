@@ -34,6 +34,11 @@ def option_value(store: Any, option_id: str, default: Any = None) -> Any:
     return values(store).get(option_id, default)
 
 
+def prices_include_tax(store: Any) -> bool:
+    """The store kind: prices entered with tax (the captured AU store, "yes") or without ("no")."""
+    return option_value(store, "woocommerce_prices_include_tax", "yes") == "yes"
+
+
 def _group(group_id: str) -> dict[str, Any]:
     for group in peek("settings")["groups"]:
         if group["id"] == group_id:

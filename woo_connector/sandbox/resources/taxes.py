@@ -8,13 +8,12 @@ sticker price. Keeping that arithmetic here means orders, refunds and seeds cann
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from woo_connector.sandbox.collection import links, list_response, render
+from woo_connector.sandbox.money import cents, money
 from woo_connector.sandbox.wire import Request, Response
-
-CENT = Decimal("0.01")
 
 RATES: dict[str, dict[str, Any]] = {
     "": {"id": 1, "rate": Decimal("0.10"), "code": "AU-GST-1", "label": "GST", "percent": 10},
@@ -34,28 +33,6 @@ def rate_for(tax_class: str) -> dict[str, Any]:
     return RATES.get(tax_class or "", RATES[""])
 
 
-def cents(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money(value: Any, dp: int = 2) -> str:
-    """A money string with ``dp`` decimals, as WooCommerce's ``wc_format_decimal`` prints it."""
-    quantum = Decimal(1).scaleb(-dp)
-    return str(Decimal(str(value or 0)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def php_number(value: Decimal) -> str:
-    """A float as PHP casts it to string ("74.7", "0"): coupon lines report discounts that way."""
-    text = format(value.normalize(), "f")
-    return text if text not in ("-0",) else "0"
-
-
-def json_number(value: Decimal) -> int | float:
-    """A JSON number that stays an integer when whole, the way PHP encodes floats like 59.0."""
-    as_float = float(value)
-    return int(as_float) if as_float.is_integer() else round(as_float, 7)
-
-
 def split_inclusive(inclusive: Decimal, tax_class: str) -> tuple[Decimal, Decimal]:
     """Split a tax-inclusive amount into (ex-tax, tax), both in cents, summing to the input."""
     rate = rate_for(tax_class)["rate"]
@@ -66,6 +43,15 @@ def split_inclusive(inclusive: Decimal, tax_class: str) -> tuple[Decimal, Decima
 
 def tax_on(ex_tax: Decimal, tax_class: str) -> Decimal:
     return cents(ex_tax * rate_for(tax_class)["rate"])
+
+
+def split_entered(amount: Decimal, tax_class: str, inclusive: bool) -> tuple[Decimal, Decimal]:
+    """An amount as the shop entered it, as (ex-tax, tax): a tax-inclusive store (AU, UK, EU) takes
+    the tax out of it, a tax-exclusive one (US-style) adds the tax on top."""
+    if inclusive:
+        return split_inclusive(amount, tax_class)
+    ex_tax = cents(amount)
+    return ex_tax, tax_on(ex_tax, tax_class)
 
 
 def _rate_doc(rate_id: int, name: str, rate: str, tax_class: str) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def create_review(store: Any, request: Request) -> Response:
     if product is None:
         raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid product ID.")
     from woo_connector.sandbox.resources.customers import avatar
-    from woo_connector.sandbox.store import stamp
+    from woo_connector.sandbox.state import stamp
 
     email = str(body["reviewer_email"])
     doc = {"id": store.next_id("comment"), "date_created": None, "date_created_gmt": None, "product_id": product["id"],

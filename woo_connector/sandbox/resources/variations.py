@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from woo_connector.sandbox.collection import links, list_response, render, require_force
+from woo_connector.sandbox.collection import links, list_param, list_response, render, require_force
 from woo_connector.sandbox.resources import products
-from woo_connector.sandbox.store import SITE, stamp
+from woo_connector.sandbox.state import SITE, stamp
 from woo_connector.sandbox.resources.batch import run_batch
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -85,6 +85,9 @@ def list_variations(store: Any, request: Request) -> Response:
     parent = _parent(store, request)
     docs = [store.get("product", vid) for vid in parent["variations"]]
     docs = [d for d in docs if d is not None]
+    skus = list_param(request.query.get("sku"))
+    if skus:  # the sku filter works on the variations route too (270)
+        docs = [d for d in docs if d.get("sku") in skus]
     return list_response(store, request, docs, lambda d: out(request, d), dates=True,
                          sort_keys={"date": lambda d: (d["date_created_gmt"], d["id"])},
                          search=lambda d: [d.get("name"), d.get("sku")])

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from woo_connector.sandbox.collection import links, list_response, render, require_force
-from woo_connector.sandbox.store import stamp
+from woo_connector.sandbox.state import stamp
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
 HOOKS = {
@@ -77,7 +77,9 @@ def create_webhook(store: Any, request: Request) -> Response:
     doc = new_webhook(store, store.next_id("webhook"), str(body.get("name") or ""), body["topic"],
                       str(body["delivery_url"]), store.now())
     doc["_secret"] = str(body.get("secret") or "")
-    return Response(201, out(request, store.put("webhook", doc)),
+    store.put("webhook", doc)
+    store.hookshot.ping(doc)  # sent before the answer goes out (306), once the store lock is free
+    return Response(201, out(request, doc),
                     {"Location": f"{request.base_url}/wp-json/wc/v3/webhooks/{doc['id']}"})
 
 
