@@ -16,14 +16,16 @@ import yaml
 
 from .bundle import bundle
 from .client import ClientPool, WooClient
-from .connection import Connection
+from .connection import Connection, connection_error
 from .errors import (
     BadResponseError,
     ConfigError,
+    ContractError,
     InvalidInputError,
     UnknownToolError,
 )
 from .plugins import get_plugin_manager
+from .redact import redact_url
 from .resources import manifest_path, package_version, schemas_dir
 from .validation import SchemaSet
 
@@ -32,12 +34,6 @@ TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 ANNOTATION_KEYS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 CONNECTION_SCHEMA = "connection.json"
 VERIFY_SCHEMA = "verify.output.json"
-
-
-class ContractError(ConfigError):
-    """The manifest, the schemas and the code disagree: a packaging bug, not a user's."""
-
-    code = "contract_error"
 
 
 @dataclass(frozen=True)
@@ -146,10 +142,7 @@ class Registry:
             return connection
         problems = self.schemas.problems(CONNECTION_SCHEMA, connection)
         if problems:
-            raise ConfigError(
-                "The connection is not valid: " + "; ".join(f"{p.pointer or '/'}: {p.message}" for p in problems),
-                details={"problems": [p.to_dict() for p in problems]},
-            )
+            raise connection_error(problems)
         return Connection.from_dict(connection)
 
     def client(self, connection: Mapping[str, Any] | Connection) -> WooClient:
@@ -180,7 +173,7 @@ class Registry:
 
 def _site_url_of(connection: Any) -> str | None:
     if isinstance(connection, Mapping) and isinstance(connection.get("site_url"), str):
-        return connection["site_url"]
+        return redact_url(connection["site_url"])
     return None
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..client import WooClient
-from ..errors import WooConnectorError
+from ..errors import BadResponseError, WooConnectorError
 from ..hookspecs import hookimpl
+from ..recovery import create_or_recover, naming_created
+from ..response import error_from_woo
 from .listing import list_collection
 
 PRICE_FIELDS = ("regular_price", "sale_price")
@@ -68,10 +70,15 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     """
     fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
     wanted = [prices_as_strings(v) for v in args.get("variations") or []]
-    product = client.post("/products", fields)
+    product = create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku})
     if not wanted and product.get("type") != "variable":
         return product
+    with naming_created("product", product["id"]):
+        return _add_variations(client, product, wanted)
 
+
+def _add_variations(client: WooClient, product: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, Any]:
+    """The variations in batches of 100; a failure after this point names the product's id."""
     created: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for offset in range(0, len(wanted), BATCH_LIMIT):
@@ -83,14 +90,9 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
             continue
         results = answer.get("create") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(chunk):
-            problem = {
-                "code": "bad_response",
-                "message": "The store's batch answer did not list one result per variation.",
-                "retryable": False,
-                "http_status": None,
-                "woo_code": None,
-                "details": {},
-            }
+            problem = BadResponseError(
+                "The store's batch answer did not list one result per variation.", reason="batch_shape"
+            ).to_dict()
             errors.extend(_failure(offset + i, v, problem) for i, v in enumerate(chunk))
             continue
         for i, (sent, result) in enumerate(zip(chunk, results)):
@@ -111,15 +113,7 @@ def _failure(index: int, sent: Mapping[str, Any], error: dict[str, Any]) -> dict
 
 
 def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
-    data = error.get("data") if isinstance(error.get("data"), Mapping) else {}
-    return {
-        "code": "invalid_request",
-        "message": str(error.get("message") or "The store refused this variation."),
-        "retryable": False,
-        "http_status": data.get("status") if isinstance(data.get("status"), int) else None,
-        "woo_code": error.get("code") if isinstance(error.get("code"), str) else None,
-        "details": {"params": data["params"]} if isinstance(data.get("params"), Mapping) else {},
-    }
+    return error_from_woo(error).to_dict()
 
 
 def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
