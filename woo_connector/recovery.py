@@ -37,13 +37,14 @@ def create_or_recover(
     try:
         return client.post(path, dict(body))
     except OutcomeUnknownError as exc:
-        value = body.get(key)
-        if not isinstance(value, str) or not value:
-            raise
-        found = _look_up(client, path, key, value, query(value), exc)
+        unknown = exc
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise unknown
+    found = _look_up(client, path, key, value, query(value), unknown)
     if found is None:
-        exc.details.update({"recovered": False, "looked_up": {key: value}})
-        raise exc
+        unknown.details.update({"recovered": False, "looked_up": {key: value}})
+        raise unknown
     return {**found, "recovered": True}
 
 
