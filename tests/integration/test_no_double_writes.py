@@ -108,27 +108,22 @@ def test_a_read_under_the_same_fault_is_retried(
     assert [e[0] for e in sandbox_http.requests_log] == ["GET", "GET"]
 
 
-def test_timeout_after_the_store_saved_recovers_the_product(
-    connector: Registry, sandbox_http: Sandbox, conn: dict, monkeypatch
-) -> None:
-    """The store takes 1.5 s, the connector waits 0.6 s: the product exists, and comes back."""
-    monkeypatch.setattr(recovery, "RECOVERY_WAITS", (0.0, 1.0, 2.0, 4.0))
-    sku = f"NDW-{uuid.uuid4().hex[:8]}"
-    sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, 1.5
-    result = connector.invoke("create-product", {"name": "Lamp", "sku": sku, "regular_price": "9.50"}, conn)
-    assert result["recovered"] is True and result["sku"] == sku
-    assert writes_sent(sandbox_http) == writes_done(sandbox_http) == 1
-    assert products_with(connector, conn, sku) == 1
+RECOVERABLE = [
+    ("create-product", "sku", lambda tag: {"name": "Lamp", "sku": f"NDW-{tag}", "regular_price": "9.50"}),
+    ("create-customer", "email", lambda tag: {"email": f"ndw-{tag}@example.com", "first_name": "Ada"}),
+]
 
 
-def test_timeout_after_the_store_saved_recovers_the_customer(
-    connector: Registry, sandbox_http: Sandbox, conn: dict, monkeypatch
+@pytest.mark.parametrize("tool,key,payload", RECOVERABLE, ids=[r[0] for r in RECOVERABLE])
+def test_timeout_after_the_store_saved_recovers_the_record(
+    connector: Registry, sandbox_http: Sandbox, conn: dict, monkeypatch, tool: str, key: str, payload: Any
 ) -> None:
+    """The store takes 1.5 s, the connector waits 0.6 s: the record exists, and comes back once."""
     monkeypatch.setattr(recovery, "RECOVERY_WAITS", (0.0, 1.0, 2.0, 4.0))
-    email = f"ndw-{uuid.uuid4().hex[:8]}@example.com"
+    sent = payload(uuid.uuid4().hex[:8])
     sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, 1.5
-    result = connector.invoke("create-customer", {"email": email, "first_name": "Ada"}, conn)
-    assert result["recovered"] is True and result["email"] == email
+    result = connector.invoke(tool, sent, conn)
+    assert result["recovered"] is True and result[key] == sent[key]
     assert writes_sent(sandbox_http) == writes_done(sandbox_http) == 1
 
 
