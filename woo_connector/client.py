@@ -36,6 +36,7 @@ from .auth import make_auth
 from .connection import Connection
 from .errors import (
     BadResponseError,
+    InvalidInputError,
     NetworkError,
     RateLimitedError,
     RedirectRefusedError,
@@ -189,6 +190,15 @@ class WooClient:
             # Built outside the except block, so that no exception chain (__context__) carries
             # the URL with its query keys into a traceback.
             failure = self._transport_error(exc, method, verb, url, body)
+        except (UnicodeError, RecursionError) as exc:
+            # Nothing was sent: a lone surrogate cannot be encoded, a body nested too deep
+            # cannot be serialised. The caller's input, not the store.
+            failure = InvalidInputError(
+                "The request could not be encoded: "
+                + ("a text value holds a lone surrogate (not valid Unicode)." if isinstance(exc, UnicodeError)
+                   else "the body is nested too deeply to serialise."),
+                reason="unencodable", details={"sent": False},
+            )
         if failure is not None:
             raise failure
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import socket
+from pathlib import Path
 
 import pytest
 import responses
 
 from captures import capture, register
 from woo_connector.registry import Registry, load
+from woo_connector.verify import REASONS
 
 SITE = "https://127.0.0.1:8443"
 API = SITE + "/wp-json/wc/v3"
@@ -167,3 +169,10 @@ def test_no_secret_in_any_result(connector: Registry, conn: dict) -> None:
         add(rsps, 191, API + "/system_status")
         result = connector.verify(conn)
     assert conn["consumer_secret"] not in json.dumps(result)
+
+
+def test_every_verify_reason_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("The **verify hook**"):readme.index("## Errors")]
+    for reason in REASONS:
+        assert f"| `{reason}` |" in section, reason

@@ -220,3 +220,18 @@ def test_variable_product_failing_part_way_names_the_product(
     product_id = info.value.details["created"]["product_id"]
     assert f"id {product_id}" in info.value.message
     assert connector.invoke("get-product", {"id": product_id}, conn)["sku"] == sku
+
+
+def test_unencodable_input_is_invalid_input_and_never_sent(
+    connector: Registry, sandbox_http: Sandbox, conn: dict
+) -> None:
+    client = connector.client(conn)
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    for call in (lambda: client.get("/orders", {"search": "a\ud800b"}),
+                 lambda: client.post("/products", {"name": "Deep", "meta_data": [{"key": "k", "value": deep}]})):
+        with pytest.raises(InvalidInputError) as info:
+            call()
+        assert info.value.reason == "unencodable"
+    assert len(sandbox_http.requests_log) == 0
