@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from .query import php_base_name
+
 __all__ = [
     "redact_url",
     "redact_text",
@@ -56,8 +58,6 @@ def is_sensitive_param(name: str) -> bool:
     Judged on the name PHP files the value under, so ``consumer.key`` or ``consumer_key[]``
     (which WordPress reads as ``consumer_key``) count too.
     """
-    from .query import php_base_name
-
     plain = php_base_name(unquote_plus(name)).strip().lower()
     return plain in ("consumer_key", "consumer_secret") or plain.startswith("oauth_")
 
