@@ -11,7 +11,9 @@ import requests
 import responses
 
 from captures import capture
-from woo_connector.client import canonical_site_url
+from woo_connector.client import WooClient, canonical_site_url
+from woo_connector.connection import Connection
+from woo_connector.errors import RedirectRefusedError
 from woo_connector.query import effective_method, refused_query_names
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url, redact_value
 from woo_connector.response import error_from_status
@@ -183,3 +185,16 @@ def test_an_envelope_body_is_redacted() -> None:
                                                             f'&consumer_secret={secret}>; rel="next"'}}
     shown = json.dumps(redact_value(body))
     assert key not in shown and secret not in shown and "rel=" in shown
+
+
+def test_a_redirect_to_a_url_with_credentials_names_none_of_them() -> None:
+    client = WooClient(Connection.from_dict({"site_url": "https://shop.example", "consumer_key": KEY,
+                                             "consumer_secret": SECRET}))
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://shop.example/wp-json/wc/v3/orders", status=301,
+                 headers={"Location": f"https://{KEY}:{SECRET}@www.shop.example/wp-json/wc/v3/orders?consumer_secret={SECRET}"})
+        with pytest.raises(RedirectRefusedError) as info:
+            client.get("/orders")
+    shown = json.dumps(info.value.to_dict()) + repr(info.value)
+    assert KEY not in shown and SECRET not in shown
+    assert info.value.details["canonical_site_url"] == "https://www.shop.example"

@@ -8,6 +8,7 @@ from .errors import (
     InvalidRequestError,
     NetworkError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitedError,
     RedirectRefusedError,
@@ -37,6 +38,7 @@ __all__ = [
     "ServerError",
     "NetworkError",
     "RequestTimeoutError",
+    "OutcomeUnknownError",
     "BadResponseError",
     "RedirectRefusedError",
 ]
