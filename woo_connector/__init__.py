@@ -8,7 +8,6 @@ from .errors import (
     InvalidRequestError,
     NetworkError,
     NotFoundError,
-    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitedError,
     RedirectRefusedError,
@@ -38,7 +37,6 @@ __all__ = [
     "ServerError",
     "NetworkError",
     "RequestTimeoutError",
-    "OutcomeUnknownError",
     "BadResponseError",
     "RedirectRefusedError",
 ]
