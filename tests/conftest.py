@@ -1,4 +1,4 @@
-"""Shared fixtures: the sandbox store over HTTP and HTTPS, started once per test session.
+"""Shared fixtures: the connector, and the sandbox store over HTTP and HTTPS, started once per session.
 
 Starting a store costs a seed run and (for HTTPS) a CA, so integration tests share two running
 sandboxes; every test leaves them as it found them because faults, the site mode and the request
@@ -15,7 +15,24 @@ from typing import Any
 
 import pytest
 
+from woo_connector.registry import Registry, load
 from woo_connector.sandbox import ApiError, ApiKey, Faults, Request, Response, Sandbox
+
+@pytest.fixture(scope="session")
+def _registry() -> Iterator[Registry]:
+    """Loading parses and bundles every schema: once per session is plenty."""
+    registry = load(validate_output=True)
+    yield registry
+    registry.close()
+
+
+@pytest.fixture
+def connector(_registry: Registry) -> Iterator[Registry]:
+    """The one connector of the tests, output validation on; its client pool is emptied after each test."""
+    _registry.close()
+    yield _registry
+    _registry.close()
+
 
 SESSION_SEED = 42
 SESSION_ORDERS = 300

@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 import requests
 from oauthlib.oauth1.rfc5849 import signature as rfc5849
 
-from captures import capture
+from captures import CAPTURES, capture
 from woo_connector.auth import (
     QueryKeyAuth,
     WooBasicAuth,
@@ -25,8 +24,6 @@ from woo_connector.connection import Connection
 from woo_connector.errors import ConfigError
 from woo_connector.query import php_pairs
 
-# The real store's recordings, copied into the repo from shared/woo-captures.
-CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 # The capture store's own local test key, read from a capture rather than written out here.
 KEY, SECRET = base64.b64decode(capture(5)["request"]["headers"]["Authorization"].split()[1]).decode().split(":")
 ACCEPTED_SIGNATURES = [  # the store checked the signature and found it right

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, Mapping
 
 import pytest
 import requests
 import responses
+from captures import capture  # tests/ is on pythonpath (pyproject)
 
 from woo_connector.errors import BadResponseError
-from woo_connector.pagination import PageInfo, iter_pages, page_info, parse_link_header
-
-# The real store's recordings, copied into the repo from shared/woo-captures.
-CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
-
-
-def capture(name: str) -> dict:
-    return json.loads((CAPTURES / name).read_text())
+from woo_connector.pagination import PageInfo, collect, iter_pages, page_info, parse_link_header
 
 
 def info_for(name: str) -> PageInfo:
@@ -33,24 +25,22 @@ def info_for(name: str) -> PageInfo:
 
 
 @pytest.mark.parametrize(
-    "name, total, total_pages, next_page, prev_page",
+    "name, total, total_pages, next_page",
     [
-        ("005_orders_list_default.json", 300, 30, 2, None),
-        ("006_orders_list_per_page_100_page_1.json", 300, 3, 2, None),
-        ("007_orders_list_per_page_100_page_2.json", 300, 3, 3, 1),
-        ("008_orders_list_per_page_100_page_3.json", 300, 3, None, 2),
-        ("009_orders_list_per_page_100_page_4.json", 0, 0, None, None),
-        ("010_orders_list_page_past_end_per_page_10.json", 0, 0, None, None),
-        ("014_orders_list_fields_subset.json", 300, 3, 2, None),
-        ("136_customers_list_per_page_100.json", 60, 1, None, None),
-        ("198_auth_oauth1_query_http_ok.json", 139, 47, 2, None),
+        ("005_orders_list_default.json", 300, 30, 2),
+        ("006_orders_list_per_page_100_page_1.json", 300, 3, 2),
+        ("007_orders_list_per_page_100_page_2.json", 300, 3, 3),
+        ("008_orders_list_per_page_100_page_3.json", 300, 3, None),
+        ("009_orders_list_per_page_100_page_4.json", 0, 0, None),
+        ("010_orders_list_page_past_end_per_page_10.json", 0, 0, None),
+        ("014_orders_list_fields_subset.json", 300, 3, 2),
+        ("136_customers_list_per_page_100.json", 60, 1, None),
+        ("198_auth_oauth1_query_http_ok.json", 139, 47, 2),
     ],
 )
-def test_page_info_from_real_headers(name, total, total_pages, next_page, prev_page) -> None:
+def test_page_info_from_real_headers(name, total, total_pages, next_page) -> None:
     info = info_for(name)
-    assert (info.total, info.total_pages, info.next_page, info.prev_page) == (
-        total, total_pages, next_page, prev_page,
-    )
+    assert (info.total, info.total_pages, info.next_page) == (total, total_pages, next_page)
     assert info.has_more is (next_page is not None)
 
 
@@ -65,7 +55,7 @@ def test_page_past_the_end_has_no_more_even_though_it_links_prev() -> None:
 def test_headers_are_read_case_insensitively() -> None:
     headers = {k.lower(): v for k, v in capture("007_orders_list_per_page_100_page_2.json")["response"]["headers"].items()}
     info = page_info(requests.structures.CaseInsensitiveDict(headers), 2, 100)
-    assert (info.total, info.next_page, info.prev_page) == (300, 3, 1)
+    assert (info.total, info.next_page) == (300, 3)
 
 
 def test_link_next_wins_over_a_short_page() -> None:
@@ -98,10 +88,6 @@ def test_parse_link_header_keeps_each_rel() -> None:
     assert links["next"].endswith("per_page=100&page=3&status%5B0%5D=any&dp=2&context=view")
 
 
-def test_to_dict_carries_has_more() -> None:
-    assert info_for("006_orders_list_per_page_100_page_1.json").to_dict()["has_more"] is True
-
-
 def store_pages(name_by_page: dict[int, str]):
     """A fetch that answers from captures, recording which pages it was asked for."""
     asked: list[int] = []
@@ -127,16 +113,39 @@ def test_iter_pages_walks_the_real_three_pages_and_stops() -> None:
     assert [info.has_more for _, info in pages] == [True, True, False]
 
 
-def test_iter_pages_stops_at_max_items_without_fetching_more() -> None:
+def test_collect_follows_pages_for_max_items_without_all_pages_and_fetches_no_more() -> None:
     fetch, asked = store_pages({
         1: "006_orders_list_per_page_100_page_1.json",
         2: "007_orders_list_per_page_100_page_2.json",
+        3: "008_orders_list_per_page_100_page_3.json",
     })
-    pages = list(iter_pages(fetch, 1, 100, max_items=150))
-    assert asked == [1, 2]
-    assert [len(items) for items, _ in pages] == [100, 50]
-    assert pages[-1][1].has_more  # the caller learns that more exist
-    assert list(iter_pages(fetch, 1, 100, max_items=0)) == []
+    result = collect(iter_pages(fetch, 1, 100), start=1, per_page=100, max_items=150)
+    assert asked == [1, 2]  # the walk is a generator: page 3 is never fetched
+    assert len(result["items"]) == 150
+    assert result["items"][100:] == capture("007_orders_list_per_page_100_page_2.json")["response"]["body"][:50]
+    # cut inside page 2: resuming from page 2 repeats items rather than skipping any
+    assert (result["next_page"], result["has_more"], result["total"]) == (2, True, 300)
+
+
+def test_collect_one_page_is_the_exact_envelope() -> None:
+    fetch, asked = store_pages({1: "006_orders_list_per_page_100_page_1.json", 2: "007_orders_list_per_page_100_page_2.json"})
+    result = collect(iter_pages(fetch, 1, 100), start=1, per_page=100)
+    assert asked == [1]
+    assert set(result) == {"items", "page", "per_page", "total", "total_pages", "has_more", "next_page"}
+    assert (result["page"], result["total_pages"], result["next_page"], result["has_more"]) == (1, 3, 2, True)
+
+
+def test_collect_drops_an_item_a_newer_order_pushed_onto_the_next_page() -> None:
+    first = capture("006_orders_list_per_page_100_page_1.json")
+    second = capture("007_orders_list_per_page_100_page_2.json")
+    pushed = [first["response"]["body"][-1]] + second["response"]["body"][:-1]
+    pages = [
+        (first["response"]["body"], page_info(first["response"]["headers"], 1, 100)),
+        (pushed, page_info(second["response"]["headers"], 2, 100)),
+    ]
+    result = collect(iter(pages), start=1, per_page=100, all_pages=True)
+    ids = [item["id"] for item in result["items"]]
+    assert len(ids) == 199 == len(set(ids))
 
 
 def test_iter_pages_refuses_a_store_that_ignores_page() -> None:

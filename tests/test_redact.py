@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 import requests
 import responses
 
-from captures import capture
+from captures import CAPTURES, capture
 from woo_connector.client import WooClient, canonical_site_url
 from woo_connector.connection import Connection
 from woo_connector.errors import RedirectRefusedError
@@ -18,8 +17,6 @@ from woo_connector.query import effective_method, refused_query_names
 from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url, redact_value
 from woo_connector.response import error_from_status
 
-# The real store's recordings, copied into the repo from shared/woo-captures.
-CAPTURES = Path(__file__).resolve().parent / "fixtures" / "woo-captures"
 # The capture store's own local test key, read from a capture rather than written out here.
 KEY, SECRET = base64.b64decode(capture(5)["request"]["headers"]["Authorization"].split()[1]).decode().split(":")
 

@@ -10,39 +10,28 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from captures import all_captures, capture  # tests/ is on pythonpath (pyproject)
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from woo_connector import errors as error_tree
+from woo_connector.registry import load_manifest
+from woo_connector.resources import schemas_dir
+from woo_connector.validation import FORMAT_CHECKER
 
-REPO = Path(__file__).resolve().parent.parent
-SCHEMAS = REPO / "schemas"
-CAPTURES = Path(os.environ.get("WOO_CAPTURES_DIR", REPO / "tests" / "fixtures" / "woo-captures"))
+SCHEMAS = schemas_dir()
 ID_BASE = "https://woo-connector.dev/schemas/"
 META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
-TOOLS = [
-    "list-orders",
-    "get-order",
-    "update-order",
-    "list-products",
-    "get-product",
-    "create-product",
-    "update-product",
-    "list-customers",
-    "get-customer",
-    "create-customer",
-    "list-coupons",
-    "raw-api-request",
-]
-LIST_TOOLS = ["list-orders", "list-products", "list-customers", "list-coupons"]
+TOOLS = [tool["name"] for tool in load_manifest()["tools"]]  # connector.yaml is the only list
+LIST_TOOLS = [tool for tool in TOOLS if tool.startswith("list-")]
+# The connector's own shapes, complete and closed; every other def is a store object.
+CONNECTOR_DEFS = {"defs/error.json", "defs/list_envelope.json", "defs/list_query.json"}
 TOOL_FILE = re.compile(r"^[a-z]+(-[a-z]+)*\.(input|output)\.json$")
 SCHEMA_FILES = sorted(p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.json"))
 
@@ -60,7 +49,7 @@ REGISTRY: Registry = Registry().with_resources(
 def validator(rel: str) -> Draft202012Validator:
     """A validator for one file that resolves refs through the registry and checks formats."""
     return Draft202012Validator(
-        _load(rel), registry=REGISTRY, format_checker=Draft202012Validator.FORMAT_CHECKER
+        _load(rel), registry=REGISTRY, format_checker=FORMAT_CHECKER
     )
 
 
@@ -144,7 +133,8 @@ def test_examples_validate_where_they_sit(rel: str) -> None:
 def test_inputs_are_closed_objects_with_described_properties_and_examples(tool: str) -> None:
     schema = _load(f"{tool}.input.json")
     assert schema["type"] == "object"
-    assert schema["additionalProperties"] is False
+    # closed on its own, or (extending a shared object) closed over what the $ref adds
+    assert schema.get("additionalProperties") is False or schema.get("unevaluatedProperties") is False
     assert 1 <= len(schema["examples"]) <= 3
     for name, prop in schema["properties"].items():
         assert prop.get("description", "").strip(), f"{tool}.{name} has no description"
@@ -168,7 +158,7 @@ def test_outputs_are_objects(rel: str) -> None:
 )
 def test_output_defs_require_nothing_and_stay_open(rel: str) -> None:
     """_fields can project any subset and plugins add fields, so a def must not insist."""
-    if rel == "defs/error.json":  # the connector's own object, always complete
+    if rel in CONNECTOR_DEFS:  # the connector's own objects, always complete
         return
     for pointer, node in walk(_load(rel)):
         assert "required" not in node, f"{rel}{pointer}"
@@ -181,18 +171,16 @@ def _rules(prop: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in prop.items() if k != "description"}
 
 
-def test_list_tools_share_identical_collection_parameters() -> None:
-    """The shared filters are written out in each file for agents; this keeps them in step."""
-    shared = ["context", "page", "per_page", "offset", "search", "_fields", "all_pages", "max_items"]
-    dated = ["after", "before", "modified_after", "modified_before", "dates_are_gmt"]
-    first = _load("list-orders.input.json")["properties"]
-    for tool in LIST_TOOLS[1:]:
-        props = _load(f"{tool}.input.json")["properties"]
-        names = shared + (dated if tool != "list-customers" else [])
-        for name in names:
-            assert _rules(props[name]) == _rules(first[name]), f"{tool}.{name} drifted from list-orders"
-        for name in ("include", "exclude"):
-            assert props[name]["items"] == first[name]["items"]
+def test_list_tools_extend_the_shared_query_and_restate_none_of_it() -> None:
+    shared = set(_load("defs/list_query.json")["properties"])
+    dated = set(_load("defs/list_query.json")["$defs"]["dated"]["properties"])
+    assert LIST_TOOLS
+    for tool in LIST_TOOLS:
+        schema = _load(f"{tool}.input.json")
+        refs = {schema.get("$ref")} | {part["$ref"] for part in schema.get("allOf", [])}
+        assert "defs/list_query.json" in refs, tool
+        assert schema["unevaluatedProperties"] is False and "additionalProperties" not in schema, tool
+        assert not (shared | dated) & set(schema["properties"]), f"{tool} restates a shared parameter"
 
 
 @pytest.mark.parametrize("tool", ["update-order", "update-product"])
@@ -202,16 +190,38 @@ def test_update_inputs_carry_no_defaults(tool: str) -> None:
         assert "default" not in prop, f"{tool}.{name}"
 
 
-def test_list_outputs_share_one_envelope() -> None:
-    def envelope(tool: str) -> dict[str, Any]:
+def test_list_outputs_extend_the_one_envelope() -> None:
+    for tool in LIST_TOOLS:
         schema = _load(f"{tool}.output.json")
-        props = {k: _rules(v) for k, v in schema["properties"].items() if k != "items"}
-        return {"properties": props, "required": schema["required"], "closed": schema["additionalProperties"]}
+        assert schema["$ref"] == "defs/list_envelope.json", tool
+        assert set(schema["properties"]) == {"items"} and schema["unevaluatedProperties"] is False, tool
 
-    first = envelope(LIST_TOOLS[0])
-    assert first["closed"] is False
-    for tool in LIST_TOOLS[1:]:
-        assert envelope(tool) == first, tool
+
+def test_the_date_pattern_is_written_once_with_ascii_digits() -> None:
+    month = "(0[1-9]|1[0-2])"  # every date pattern spells the month this way
+    spelled = [rel for rel in SCHEMA_FILES if month in (SCHEMAS / rel).read_text(encoding="utf-8")]
+    assert spelled == ["defs/date_time.json"]
+    patterns = [n["pattern"] for _, n in walk(_load("defs/date_time.json")) if month in n.get("pattern", "")]
+    assert len(patterns) == 1 and "\\d" not in patterns[0] and "[0-9]" in patterns[0]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-02-31T00:00:00", "2025-02-29T10:00:00", "0702-01-01T00:00:00", "2026-11-26", "٢٠٢٦-11-26T00:00:00",
+     "2026-11-26T24:00:00", "2026-11-26T18:00:00+25:00"],
+)
+def test_date_time_refuses_dates_that_do_not_exist_or_are_not_ascii(value: str) -> None:
+    assert errors_of("defs/date_time.json", value), value
+    assert errors_of("list-orders.input.json", {"modified_before": value}), value
+
+
+def test_store_dates_and_optional_times_share_the_pattern() -> None:
+    order = {"date_created": "2026-11-25T17:53:38", "date_paid": None}
+    assert not errors_of("defs/order.json", order)
+    assert errors_of("defs/order.json", {"date_created": "2026-02-30T17:53:38"})
+    assert errors_of("defs/order.json", {"date_created": "2026-11-25 17:53:38"})  # the store writes a T
+    assert not errors_of("update-product.input.json", {"id": 1, "date_on_sale_from": "2026-12-01"})
+    assert errors_of("update-product.input.json", {"id": 1, "date_on_sale_from": "2026-02-30"})
 
 
 def test_secrets_are_marked_write_only() -> None:
@@ -236,10 +246,8 @@ _KIND_PATHS = {
 
 def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Every resource object in a 2xx capture body, sorted by kind."""
-    assert CAPTURES.is_dir(), f"captures not found at {CAPTURES} (set WOO_CAPTURES_DIR)"
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {k: [] for k in _KIND_PATHS}
-    for path in sorted(CAPTURES.glob("[0-9][0-9][0-9]_*.json")):
-        exchange = json.loads(path.read_text(encoding="utf-8"))
+    for name, exchange in all_captures():
         if exchange["response"]["status"] not in (200, 201):
             continue
         route = exchange["request"]["path"].removeprefix("/wp-json/wc/v3")
@@ -247,7 +255,7 @@ def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
         for kind, pattern in _KIND_PATHS.items():
             if pattern.match(route):
                 items = body if isinstance(body, list) else [body]
-                found[kind].extend((path.name, item) for item in items if isinstance(item, dict))
+                found[kind].extend((name, item) for item in items if isinstance(item, dict))
     return found
 
 
@@ -399,8 +407,7 @@ def test_store_refusals_from_the_captures_are_refused_here_too() -> None:
 
 
 def _request_body(number: int) -> dict[str, Any]:
-    path = next(CAPTURES.glob(f"{number:03d}_*.json"))
-    return json.loads(path.read_text(encoding="utf-8"))["request"]["body"]
+    return capture(number)["request"]["body"]
 
 
 @pytest.mark.parametrize("number", [48, 49, 50, 51, 52, 53, 54, 55, 233, 259])

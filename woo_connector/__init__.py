@@ -1,42 +1,8 @@
 """woo-connector: a WooCommerce REST API v3 connector for workflow engines and AI agents."""
 
-from .errors import (
-    AuthFailedError,
-    BadResponseError,
-    ConfigError,
-    InvalidInputError,
-    InvalidRequestError,
-    NetworkError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    RedirectRefusedError,
-    RequestTimeoutError,
-    ServerError,
-    UnknownToolError,
-    WooConnectorError,
-)
+from . import errors
+from .errors import *  # noqa: F403  (the error tree is public; errors.__all__ lists it once)
 from .hookspecs import hookimpl
-from .registry import ContractError, Registry, ToolSpec, load
+from .registry import Registry, ToolSpec, load
 
-__all__ = [
-    "load",
-    "Registry",
-    "ToolSpec",
-    "hookimpl",
-    "WooConnectorError",
-    "ContractError",
-    "InvalidInputError",
-    "UnknownToolError",
-    "ConfigError",
-    "AuthFailedError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "InvalidRequestError",
-    "RateLimitedError",
-    "ServerError",
-    "NetworkError",
-    "RequestTimeoutError",
-    "BadResponseError",
-    "RedirectRefusedError",
-]
+__all__ = ["load", "Registry", "ToolSpec", "hookimpl", *errors.__all__]

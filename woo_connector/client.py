@@ -336,12 +336,9 @@ class WooClient:
         *,
         per_page: int = 100,
         start_page: int = 1,
-        max_items: int | None = None,
     ) -> Iterator[tuple[list[Any], PageInfo]]:
         """Pages one after another, lazily: callers can stop early and nothing more is fetched."""
-        return iter_pages(
-            lambda page: self.fetch_page(path, params, page, per_page), start_page, per_page, max_items
-        )
+        return iter_pages(lambda page: self.fetch_page(path, params, page, per_page), start_page, per_page)
 
 
 def canonical_site_url(location: str) -> str | None:

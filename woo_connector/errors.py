@@ -26,7 +26,8 @@ and ``schemas/defs/error.json`` lists the same codes)::
     │   └── RequestTimeoutError            timeout            yes  (no whole answer within timeout)
     ├── OutcomeUnknownError                outcome_unknown    no   (a write was sent, no answer: look before retrying)
     ├── BadResponseError                   bad_response       no   (not JSON, not WooCommerce)
-    └── RedirectRefusedError               redirect_refused   no   (store answered with a redirect)
+    ├── RedirectRefusedError               redirect_refused   no   (store answered with a redirect)
+    └── InternalError                      internal_error     no   (a bug inside a tool function)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ __all__ = [
     "OutcomeUnknownError",
     "BadResponseError",
     "RedirectRefusedError",
+    "InternalError",
 ]
 
 
@@ -198,6 +200,14 @@ class RedirectRefusedError(WooConnectorError):
         self.location = location
         if location is not None:
             self.details.setdefault("location", location)
+
+
+class InternalError(WooConnectorError):
+    """A bug inside a tool function (a KeyError on our own data): the connector's fault, not the
+    store's; ``details.tool`` names the tool. A store answer of the wrong shape is BadResponseError."""
+
+    code = "internal_error"
+    summary = "a bug inside a tool function"
 
 
 def error_classes(root: type[WooConnectorError] = WooConnectorError) -> list[type[WooConnectorError]]:

@@ -1,23 +1,37 @@
-"""Where a list is in its pages, read from what WooCommerce says rather than guessed.
+"""Paging, in one place: where a list is in its pages, the walk, and the envelope list tools return.
+
+Positions are read from what WooCommerce says rather than guessed.
 
 WordPress answers every collection with ``X-WP-Total``, ``X-WP-TotalPages`` and a ``Link`` header
 carrying ``rel="next"``/``rel="prev"``. A page past the end is ``200 []`` with both totals 0 and a
 ``prev`` link to page 0 (captures 009, 010). A short page is not proof of the end (``_fields``,
 ``include`` and plugins can all shorten a page), so it is only used when a caching proxy has
 stripped every one of those headers.
+
+The walk (:func:`iter_pages`) is a generator of ``(items, PageInfo)``: callers stop when they
+have enough and nothing more is fetched. :func:`collect` turns a walk into the list envelope
+(id dedupe, ``max_items``, the resume point); :func:`list_collection` is what list tools call.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import BadResponseError
+from .query import store_query
 
-__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header"]
+if TYPE_CHECKING:
+    from .client import WooClient
+
+__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection"]
+
+# The connector's own list options; everything else in a list payload is a WooCommerce filter.
+CONNECTOR_OPTIONS = frozenset({"all_pages", "max_items", "page", "per_page"})
+DEFAULT_PER_PAGE = 100
 
 _LINK = re.compile(r"<([^>]*)>([^<]*)")  # a target and its parameters, up to the next target
 _REL = re.compile(r"""(?i)\brel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""")
@@ -30,23 +44,10 @@ class PageInfo:
     total: int | None
     total_pages: int | None
     next_page: int | None
-    prev_page: int | None
 
     @property
     def has_more(self) -> bool:
         return self.next_page is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape tools return, ``has_more`` included."""
-        return {
-            "page": self.page,
-            "per_page": self.per_page,
-            "total": self.total,
-            "total_pages": self.total_pages,
-            "next_page": self.next_page,
-            "prev_page": self.prev_page,
-            "has_more": self.has_more,
-        }
 
 
 def parse_link_header(value: str) -> dict[str, str]:
@@ -80,38 +81,24 @@ def page_info(
         next_page = None
     else:
         next_page = page + 1
-
-    if prev_url is not None:
-        prev_page = _page_of(prev_url, default=page - 1)
-    elif page > 1:
-        prev_page = page - 1 if total_pages is None else min(page - 1, total_pages)
-    else:
-        prev_page = None
     if next_page is not None and next_page < 1:
         next_page = None
-    if prev_page is not None and prev_page < 1:
-        prev_page = None  # past the end WordPress links "prev" to page 0
-    return PageInfo(page, per_page, total, total_pages, next_page, prev_page)
+    return PageInfo(page, per_page, total, total_pages, next_page)
 
 
 def iter_pages(
     fetch: Callable[[int], tuple[list[Any], Mapping[str, str]]],
     start_page: int,
     per_page: int,
-    max_items: int | None = None,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
-    """Follow next_page until the end, ``max_items``, or a loop (BadResponseError, not a spin).
+    """Follow next_page until the end or a loop (BadResponseError, not a spin).
 
     A loop is a next page already fetched, or a page whose items repeat the previous page's
     (a store or proxy that ignores ``page``). An empty page ends the walk: it cannot make progress.
-    The last page is cut to ``max_items``; its PageInfo still says whether more exist.
     """
-    if max_items is not None and max_items <= 0:
-        return
     page = start_page
     seen: set[int] = set()
     previous: list[Any] | None = None  # the previous page's ids
-    remaining = max_items
     while True:
         seen.add(page)
         items, headers = fetch(page)
@@ -124,12 +111,7 @@ def iter_pages(
                 "front of it) seems to ignore the page parameter. Stopped instead of looping.",
                 details={"page": page},
             )
-        if remaining is not None and len(items) >= remaining:
-            yield items[:remaining], info
-            return
         yield items, info
-        if remaining is not None:
-            remaining -= len(items)
         if info.next_page is None or not items:
             return
         if info.next_page in seen:
@@ -139,6 +121,79 @@ def iter_pages(
                 details={"page": page, "next_page": info.next_page},
             )
         previous, page = ids, info.next_page
+
+
+def collect(
+    pages: Iterable[tuple[list[Any], PageInfo]],
+    *,
+    start: int,
+    per_page: int,
+    all_pages: bool = False,
+    max_items: int | None = None,
+) -> dict[str, Any]:
+    """The list envelope from a walk: one page, every page (``all_pages``), or up to ``max_items``.
+
+    ``max_items`` follows pages until it is reached (with or without ``all_pages``): asking for
+    250 items never silently returns a page of 100 while more exist. When it cuts a page short,
+    ``next_page`` names that same page again: resuming from it repeats a few items rather than
+    skipping any, which is what a sync wants.
+
+    While pages are followed the shop keeps writing: a new order pushes the newest-first list
+    down, so the next page starts with an item already returned. Such repeats are dropped by
+    id. (Items can also move the other way and be missed; ordering by id ascending avoids both.)
+    """
+    follow = all_pages or max_items is not None
+    items: list[Any] = []
+    seen: set[Any] = set()
+    last: PageInfo | None = None
+    truncated = False
+    for page_items, info in pages:
+        last = info
+        fresh = [item for item in page_items if not _repeat(item, seen)]
+        room = None if max_items is None else max_items - len(items)
+        if room is not None and len(fresh) > room:
+            items.extend(fresh[:room])
+            truncated = True
+            break
+        items.extend(fresh)
+        if not follow or (max_items is not None and len(items) >= max_items):
+            break
+    if last is None:
+        raise BadResponseError("The page walk ended before its first page.")
+    next_page = last.page if truncated else last.next_page
+    return {
+        "items": items,
+        "page": start,
+        "per_page": per_page,
+        "total": last.total,
+        "total_pages": last.total_pages,
+        "has_more": next_page is not None,
+        "next_page": next_page,
+    }
+
+
+def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """What every list tool does: the payload's filters to the store, the pages back as one envelope."""
+    per_page = int(args.get("per_page", DEFAULT_PER_PAGE))
+    start = int(args.get("page", 1))
+    params = store_query(args, omit=CONNECTOR_OPTIONS)
+    return collect(
+        client.iter_pages(path, params, per_page=per_page, start_page=start),
+        start=start,
+        per_page=per_page,
+        all_pages=bool(args.get("all_pages", False)),
+        max_items=args.get("max_items"),
+    )
+
+
+def _repeat(item: Any, seen: set[Any]) -> bool:
+    """True for an item whose id an earlier page already returned; records the id otherwise."""
+    if not isinstance(item, Mapping) or "id" not in item:
+        return False
+    if item["id"] in seen:
+        return True
+    seen.add(item["id"])
+    return False
 
 
 def _ids(items: list[Any]) -> list[Any] | None:

@@ -112,3 +112,15 @@ def refused_query_names(params: Mapping[str, Any] | None) -> list[tuple[str, str
     return out
 
 
+def store_query(
+    args: Mapping[str, Any], *, omit: Iterable[str] = (), only: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """A tool payload as the store's query: every tool builds its query here, so ``_fields``
+    given as a list always leaves as the comma list WordPress reads (``_fields[0]=id`` is ignored)."""
+    wanted = None if only is None else set(only)
+    dropped = set(omit)
+    params = {k: v for k, v in args.items() if k not in dropped and (wanted is None or k in wanted)}
+    fields = params.get("_fields")
+    if isinstance(fields, list):
+        params["_fields"] = ",".join(str(f) for f in fields)
+    return params

@@ -1,8 +1,10 @@
-"""The only door to the tools: joins connector.yaml, schemas/ and the tool functions by name.
+"""The only door to the tools: joins manifest entries, schemas and tool functions by name.
 
-It refuses to start when the three disagree (a tool without schemas, a schema without a tool, a
-manifest entry without a function), so a packaging mistake fails at load time in CI rather than
-at 3 a.m. inside a customer's workflow.
+Tools come in tool packs (``toolpacks.py``): the built-in one (connector.yaml, schemas/,
+woo_connector/tools/) and any installed one. Every pack is checked on its own and then all are
+joined; the registry refuses to start when they disagree (a tool without schemas, a schema
+without a tool, a manifest entry without a function, a name two packs claim), so a packaging
+mistake fails at load time in CI rather than at 3 a.m. inside a customer's workflow.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,15 +25,17 @@ from .errors import (
     BadResponseError,
     ConfigError,
     ContractError,
+    InternalError,
     InvalidInputError,
     UnknownToolError,
+    WooConnectorError,
 )
-from .plugins import get_plugin_manager
+from .hookspecs import ToolFunction
 from .redact import redact_url
-from .resources import manifest_path, package_version, schemas_dir
-from .validation import SchemaSet
+from .resources import manifest_path, package_version
+from .toolpacks import ToolPack, discover
+from .validation import Checker, Problem, SchemaSet
 
-ToolFunction = Callable[[WooClient, dict[str, Any]], dict[str, Any]]
 TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 ANNOTATION_KEYS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 CONNECTION_SCHEMA = "connection.json"
@@ -76,6 +82,7 @@ class Registry:
         self.validate_output = validate_output
         self._pool = pool or ClientPool()
         self._tools = _join(self.manifest, schemas, functions, version)
+        self._checkers: dict[str, Checker] = {}
 
     def __repr__(self) -> str:
         return f"Registry({self.manifest.get('id')!r}, tools={len(self._tools)})"
@@ -104,15 +111,18 @@ class Registry:
         client = self.client(connection)
         try:
             result = spec.function(client, args)
-        except (KeyError, TypeError, AttributeError, IndexError) as exc:
-            # A tool indexes into what the store sent; a plugin that reshapes responses makes
-            # that fail. Hosts get one error family, never a bare Python exception.
-            raise BadResponseError(
-                f"The store's answer to {spec.name} was not shaped as WooCommerce's: "
-                f"{type(exc).__name__}: {exc}."
+        except WooConnectorError:
+            raise
+        except Exception as exc:
+            # Tools check the store's shape before relying on it (store_shape.store_object), so
+            # anything else escaping is our bug. Hosts get one error family, never a traceback.
+            raise InternalError(
+                f"{spec.name} failed inside the connector (a bug, not the store's doing): "
+                f"{type(exc).__name__}: {exc}.",
+                details={"tool": spec.name, "exception": type(exc).__name__},
             ) from exc
         if self.validate_output:
-            self.check_output(f"{spec.name}.output.json", result, what=f"{spec.name} output")
+            self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
@@ -148,8 +158,18 @@ class Registry:
     def client(self, connection: Mapping[str, Any] | Connection) -> WooClient:
         return self._pool.client_for(self.connection(connection))
 
+    def _checker(self, tool: str, side: str) -> Checker:
+        """Payloads are checked against the schemas hosts and agents are handed (bundled, flat)."""
+        key = f"{tool}.{side}"
+        checker = self._checkers.get(key)
+        if checker is None:
+            spec = self.tool(tool)
+            checker = Checker.of(spec.input_schema if side == "input" else spec.output_schema)
+            self._checkers[key] = checker
+        return checker
+
     def check_input(self, tool: str, payload: Any) -> dict[str, Any]:
-        problems = self.schemas.problems(f"{tool}.input.json", payload)
+        problems = self._checker(tool, "input").problems(payload)
         if problems:
             raise InvalidInputError(
                 f"Invalid input for {tool}: "
@@ -159,7 +179,10 @@ class Registry:
         return dict(payload)
 
     def check_output(self, schema: str, result: Any, *, what: str) -> None:
-        problems = self.schemas.problems(schema, result)
+        self._refuse_output(self.schemas.problems(schema, result), what)
+
+    @staticmethod
+    def _refuse_output(problems: list[Problem], what: str) -> None:
         if problems:
             raise BadResponseError(
                 f"The {what} does not match its schema: "
@@ -186,69 +209,105 @@ def _join(
     problems: list[str] = []
     if version is not None and str(manifest.get("version")) != version:
         problems.append(f"connector.yaml version {manifest.get('version')!r} != package version {version!r}")
-    entries = manifest.get("tools") or []
-    declared = [entry.get("name") for entry in entries]
-    if len(set(declared)) != len(declared):
-        problems.append("connector.yaml names a tool twice")
-    schema_tools = {
-        name.rsplit(".", 2)[0] for name in schemas.names() if re.fullmatch(r"[a-z-]+\.(input|output)\.json", name)
-    }
-    for name in schema_tools - set(declared) - {VERIFY_SCHEMA.split(".")[0]}:
-        problems.append(f"schema for {name!r} but no such tool in connector.yaml")
-    for name in set(functions) - set(declared):
-        problems.append(f"function registered for {name!r} but no such tool in connector.yaml")
     for required in (CONNECTION_SCHEMA, VERIFY_SCHEMA):
         if required not in schemas.names():
             problems.append(f"schemas/{required} is missing")
-    tools: dict[str, ToolSpec] = {}
+    entries = list(manifest.get("tools") or [])
+    problems += disagreements(entries, schemas.names(), functions, "connector.yaml")
+    if problems:
+        raise ContractError(
+            "The connector's manifest, schemas and code disagree: " + "; ".join(sorted(problems)),
+            details={"problems": sorted(problems)},
+        )
+    return {
+        entry["name"]: ToolSpec(
+            name=entry["name"],
+            title=str(entry["title"]),
+            description=" ".join(str(entry["description"]).split()),
+            input_schema=bundle(schemas, f"{entry['name']}.input.json"),
+            output_schema=bundle(schemas, f"{entry['name']}.output.json"),
+            annotations={k: bool(v) for k, v in entry["annotations"].items() if k in ANNOTATION_KEYS},
+            function=functions[entry["name"]],
+        )
+        for entry in entries
+    }
+
+
+def disagreements(
+    entries: list[Mapping[str, Any]], schema_names: Iterable[str], functions: Iterable[str], manifest: str
+) -> list[str]:
+    """Where manifest entries, schema files and functions disagree: one check for the joined
+    connector and for each tool pack alone (``manifest`` names the file in the messages)."""
+    problems: list[str] = []
+    names = set(schema_names)
+    functions = set(functions)
+    declared = [entry.get("name") for entry in entries]
+    if len(set(declared)) != len(declared):
+        problems.append(f"{manifest} names a tool twice")
+    schema_tools = {name.rsplit(".", 2)[0] for name in names if re.fullmatch(r"[a-z-]+\.(input|output)\.json", name)}
+    for name in sorted(schema_tools - set(declared) - {VERIFY_SCHEMA.split(".")[0]}):
+        problems.append(f"schema for {name!r} but no such tool in {manifest}")
+    for name in sorted(functions - set(declared)):
+        problems.append(f"function registered for {name!r} but no such tool in {manifest}")
     for entry in entries:
         name = entry.get("name", "")
-        if not TOOL_NAME.match(name):
+        if not isinstance(name, str) or not TOOL_NAME.match(name):
             problems.append(f"tool name {name!r} does not match {TOOL_NAME.pattern}")
             continue
-        missing = [side for side in ("input", "output") if f"{name}.{side}.json" not in schemas.names()]
+        missing = [side for side in ("input", "output") if f"{name}.{side}.json" not in names]
         if missing:
             problems.append(f"{name}: no schemas/{name}.{'/'.join(missing)}.json")
         if name not in functions:
-            problems.append(f"{name}: declared in connector.yaml but no function registered")
+            problems.append(f"{name}: declared in {manifest} but no function registered")
         annotations = entry.get("annotations") or {}
         absent = [k for k in ANNOTATION_KEYS[:3] if not isinstance(annotations.get(k), bool)]
         if absent:
             problems.append(f"{name}: annotations missing {', '.join(absent)}")
         if not entry.get("title") or not entry.get("description"):
             problems.append(f"{name}: title and description are required")
-        if missing or name not in functions or absent:
+    return problems
+
+
+def join_packs(
+    host_manifest: Mapping[str, Any], packs: list[ToolPack]
+) -> tuple[dict[str, Any], SchemaSet, dict[str, ToolFunction]]:
+    """Check each pack alone, then that no two claim a tool or schema file; join them in order."""
+    problems: list[str] = []
+    refused: list[str] = []
+    tool_owner: dict[str, str] = {}
+    file_owner: dict[str, str] = {}
+    tools: list[dict[str, Any]] = []
+    functions: dict[str, ToolFunction] = {}
+    roots: list[Path] = []
+    for pack in packs:
+        own = list(pack.problems)
+        files = sorted(p.relative_to(pack.schemas).as_posix() for p in pack.schemas.rglob("*.json")) if pack.schemas else []
+        if pack.schemas is not None:
+            own += disagreements(pack.tools, files, pack.functions, "its manifest")
+        claimed = [("tool", str(t.get("name"))) for t in pack.tools] + [("schemas file", rel) for rel in files]
+        for kind, name in claimed:
+            owners = tool_owner if kind == "tool" else file_owner
+            owner = owners.setdefault(name, pack.name)
+            if owner != pack.name:
+                own.append(f"{kind} {name!r} is already provided by tool pack {owner!r}")
+        if own or pack.schemas is None:
+            refused.append(pack.name)
+            problems += [f"tool pack {pack.name!r}: {problem}" for problem in own]
             continue
-        tools[name] = ToolSpec(
-            name=name,
-            title=str(entry["title"]),
-            description=" ".join(str(entry["description"]).split()),
-            input_schema=bundle(schemas, f"{name}.input.json"),
-            output_schema=bundle(schemas, f"{name}.output.json"),
-            annotations={k: bool(v) for k, v in annotations.items() if k in ANNOTATION_KEYS},
-            function=functions[name],
-        )
+        tools += pack.tools
+        functions.update(pack.functions)
+        roots.append(pack.schemas)
     if problems:
         raise ContractError(
-            "The connector's manifest, schemas and code disagree: " + "; ".join(sorted(problems)),
-            details={"problems": sorted(problems)},
+            "Tool packs were refused: " + "; ".join(problems),
+            details={"problems": problems, "packs": refused},
         )
-    return tools
+    return {**host_manifest, "tools": tools}, SchemaSet(*roots), functions
 
 
 def collect_functions() -> dict[str, ToolFunction]:
-    functions: dict[str, ToolFunction] = {}
-    duplicates: list[str] = []
-
-    def register(name: str, function: ToolFunction) -> None:
-        if name in functions:
-            duplicates.append(name)
-        functions[name] = function
-
-    get_plugin_manager().hook.register_tools(register=register)
-    if duplicates:
-        raise ContractError(f"tools registered twice: {', '.join(sorted(set(duplicates)))}")
-    return functions
+    """Every installed pack's functions by tool name (the joined, checked set)."""
+    return join_packs(load_manifest(), discover())[2]
 
 
 def load_manifest() -> dict[str, Any]:
@@ -256,14 +315,12 @@ def load_manifest() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def load(*, validate_output: bool | None = None) -> Registry:
-    """Build the connector. Output validation: the argument, else WOO_CONNECTOR_VALIDATE_OUTPUT=1."""
+def load(*, validate_output: bool | None = None, packs: list[ToolPack] | None = None) -> Registry:
+    """Build the connector from the built-in and installed tool packs (or the ``packs`` given).
+
+    Output validation: the argument, else WOO_CONNECTOR_VALIDATE_OUTPUT=1.
+    """
     if validate_output is None:
         validate_output = os.environ.get("WOO_CONNECTOR_VALIDATE_OUTPUT", "") in ("1", "true", "yes")
-    return Registry(
-        load_manifest(),
-        SchemaSet(schemas_dir()),
-        collect_functions(),
-        version=package_version(),
-        validate_output=validate_output,
-    )
+    manifest, schemas, functions = join_packs(load_manifest(), discover() if packs is None else packs)
+    return Registry(manifest, schemas, functions, version=package_version(), validate_output=validate_output)

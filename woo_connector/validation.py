@@ -7,15 +7,32 @@ that is wrong, as JSON pointers, not just the first one jsonschema happens to fi
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver
 
 SCHEMA_BASE = "https://woo-connector.dev/schemas/"
+
+# The standard formats plus "woo-date-time" (schemas/defs/date_time.json): the pattern there
+# checks the shape WooCommerce reads, this checks that the date exists (no 31 February).
+FORMAT_CHECKER = FormatChecker()
+
+
+@FORMAT_CHECKER.checks("woo-date-time", raises=ValueError)
+def _real_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # formats only judge strings; the type keyword judges the rest
+    date.fromisoformat(value[:10])
+    return True
 
 
 @dataclass(frozen=True)
@@ -30,12 +47,19 @@ class Problem:
 class SchemaSet:
     """Every schema file by its path relative to schemas/ ("list-orders.input.json")."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *more: Path) -> None:
+        """``more`` roots are tool packs' schema directories; a name already taken keeps the first
+        (the registry refuses such a collision before it gets here)."""
         self.root = root
         self.documents: dict[str, dict[str, Any]] = {}
-        for path in sorted(root.rglob("*.json")):
-            rel = path.relative_to(root).as_posix()
-            self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+        for base in (root, *more):
+            for path in sorted(base.rglob("*.json")):
+                rel = path.relative_to(base).as_posix()
+                if rel not in self.documents:
+                    doc = json.loads(path.read_text(encoding="utf-8"))
+                    # without an $id a relative $ref (a pack's "defs/id.json") has no base to resolve from
+                    doc.setdefault("$id", SCHEMA_BASE + rel)
+                    self.documents[rel] = doc
         self.registry: Registry = Registry().with_resources(
             (doc.get("$id", SCHEMA_BASE + rel), Resource.from_contents(doc))
             for rel, doc in self.documents.items()
@@ -54,17 +78,42 @@ class SchemaSet:
             validator = Draft202012Validator(
                 self.documents[rel],
                 registry=self.registry,
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                format_checker=FORMAT_CHECKER,
             )
             self._validators[rel] = validator
         return validator
 
     def problems(self, rel: str, instance: Any) -> list[Problem]:
+        """Every violation of the file ``rel``, deepest explanation first, one per pointer and message."""
+        base = self.documents[rel].get("$id", SCHEMA_BASE + rel)
+        return Checker(self.validator(rel), self.registry.resolver(base_uri=base)).problems(instance)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A compiled schema and the resolver its references go through."""
+
+    validator: Draft202012Validator
+    resolver: Resolver[Any]
+
+    @classmethod
+    def of(cls, schema: dict[str, Any]) -> Checker:
+        """A checker for a self-contained (bundled) schema: every ``$ref`` points inside it."""
+        uri = "urn:woo-connector:bundled"
+        registry: Registry[Any] = Registry().with_resource(uri, Resource.from_contents(schema, default_specification=DRAFT202012))
+        validator = Draft202012Validator(schema, registry=registry, format_checker=FORMAT_CHECKER)
+        return cls(validator, registry.resolver(base_uri=uri))
+
+    def problems(self, instance: Any) -> list[Problem]:
         """Every violation, deepest explanation first, one per pointer and message."""
         seen: set[tuple[str, str]] = set()
         out: list[Problem] = []
-        for error in self.validator(rel).iter_errors(instance):
-            for problem in _explain(error):
+        for error in self.validator.iter_errors(instance):
+            if error.validator == "unevaluatedProperties":
+                found = _unknown_fields(error, self.resolver)
+            else:
+                found = _explain(error)
+            for problem in found:
                 key = (problem.pointer, problem.message)
                 if key not in seen:
                     seen.add(key)
@@ -77,6 +126,27 @@ def pointer(parts: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def _unknown_fields(error: ValidationError, resolver: Resolver[Any]) -> list[Problem]:
+    """An object closed with unevaluatedProperties also calls a field "unevaluated" when the field
+    is declared but invalid (its own error says why); name only the fields nobody declares."""
+    where = list(error.absolute_path)
+    declared = _declared(error.schema, resolver) if isinstance(error.schema, dict) else set()
+    extras = [k for k in (error.instance if isinstance(error.instance, dict) else {}) if k not in declared]
+    return [Problem(pointer(where + [k]), f"unknown field {k!r}") for k in extras]
+
+
+def _declared(schema: dict[str, Any], resolver: Resolver[Any]) -> set[str]:
+    """Property names a schema declares itself or through the objects it $refs (directly or in allOf)."""
+    names = set(schema.get("properties") or {})
+    refs = [schema.get("$ref")] + [part.get("$ref") for part in schema.get("allOf", []) if isinstance(part, dict)]
+    for ref in refs:
+        if isinstance(ref, str):
+            resolved = resolver.lookup(ref)
+            if isinstance(resolved.contents, dict):
+                names |= _declared(resolved.contents, resolved.resolver)
+    return names
+
+
 def _explain(error: ValidationError) -> list[Problem]:
     where = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -87,7 +157,7 @@ def _explain(error: ValidationError) -> list[Problem]:
             return [Problem(pointer(where + [k]), f"unknown field {k!r}") for k in extras]
     if error.validator == "required":
         return [Problem(pointer(where), error.message)]
-    if error.validator == "pattern" and isinstance(error.schema.get("description"), str):
+    if error.validator in ("pattern", "format") and isinstance(error.schema.get("description"), str):
         # A bare regex tells a person little; the field's own description says what is expected.
         return [Problem(pointer(where), _short(f"{error.instance!r} is not valid here: {error.schema['description']}"))]
     if error.validator in ("anyOf", "oneOf") and error.context:

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 import woo_connector
-from woo_connector import hookspecs
 from woo_connector.cli import ENV_FIELDS
+from woo_connector.hookspecs import HostContract, ToolContract
+from woo_connector.registry import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,16 +25,39 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second() -> None:
     assert blocks[1].strip() in ci
 
 
-@pytest.mark.parametrize("tool", [t["name"] for t in yaml.safe_load((ROOT / "connector.yaml").read_text())["tools"]])
+TOOLS = [t["name"] for t in load_manifest()["tools"]]  # connector.yaml is the only tool list
+
+
+@pytest.mark.parametrize("tool", TOOLS)
 def test_every_tool_is_in_the_tool_table(tool: str) -> None:
     assert re.search(rf"^\| `{re.escape(tool)}` \|", README, flags=re.M), tool
 
 
-def test_every_hook_is_documented() -> None:
-    hooks = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(fn, "woo_connector_spec")]
-    assert hooks
+def test_the_tool_table_lists_nothing_else() -> None:
+    section = README.split("## Tools", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.M)
+    assert rows == TOOLS
+
+
+def test_every_hook_of_both_contracts_is_documented() -> None:
+    hooks = [
+        name
+        for contract in (HostContract, ToolContract)
+        for name, fn in inspect.getmembers(contract, inspect.isfunction)
+        if hasattr(fn, "woo_connector_spec")
+    ]
+    assert {"load_connector", "register_tools", "tool_pack_files"} <= set(hooks)
     for hook in hooks:
         assert f"`{hook}(" in README, hook
+
+
+def test_contributing_names_the_files_that_own_each_fact() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for path in ("connector.yaml", "woo_connector/tools/", "woo_connector/auth.py", "AUTH_MODES",
+                 "woo_connector/errors.py", "defs/error.json", "woo_connector/sandbox/resources/"):
+        assert path in text, path
+        if "/" in path and not path.startswith("defs/") and path != "AUTH_MODES":
+            assert (ROOT / path.rstrip("/")).exists(), path
 
 
 def test_every_error_code_is_documented() -> None:

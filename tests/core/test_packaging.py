@@ -1,7 +1,9 @@
 """The wheel a host installs: built from this tree, installed in a fresh virtual environment.
 
 This runs the README's host snippet exactly as written, so the documentation and the entry point
-cannot drift apart.
+cannot drift apart; and it installs tool packs as distributions of their own, as a third party
+would ship them. Everything is built once per run (one ``pip wheel`` call, no isolated build
+environment: hatchling comes with the test extra).
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ import re
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+from tool_packs import COUPON_CODES, write_pack  # tests/ is on pythonpath (pyproject)
+
+from woo_connector.registry import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
+TOOLS = [t["name"] for t in load_manifest()["tools"]]  # connector.yaml is the only tool list
+GOOD_PACK, COLLIDING_PACK = "coupon_codes_pack", "colliding_pack"
 
 
 def readme_host_snippet() -> str:
@@ -26,19 +35,56 @@ def readme_host_snippet() -> str:
     return snippet
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The connector's wheel and two tool packs' wheels, built in one go once per run."""
+    work = tmp_path_factory.mktemp("wheels")
+    good = write_pack(work / "src", GOOD_PACK)
+    colliding = write_pack(work / "src", COLLIDING_PACK, tool="get-order")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(work)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+         str(ROOT), str(good), str(colliding), "-w", str(work)],
         check=True, capture_output=True, text=True,
     )
-    wheel = next(work.glob("woo_connector-*.whl"))
-    env_dir = work / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    return {
+        "connector": next(work.glob("woo_connector-*.whl")),
+        GOOD_PACK: next(work.glob(f"{GOOD_PACK}-*.whl")),
+        COLLIDING_PACK: next(work.glob(f"{COLLIDING_PACK}-*.whl")),
+    }
+
+
+@pytest.fixture(scope="session")
+def installed(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the connector's wheel and its dependencies, nothing else."""
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # our pip installs into it (--python): no ensurepip
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True, text=True)
+    pip(python, "install", str(wheels["connector"]))
     return python
+
+
+def pip(python: Path, *args: str) -> None:
+    """This interpreter's pip, acting on the venv of ``python``."""
+    subprocess.run([sys.executable, "-m", "pip", "-q", "--python", str(python), *args],
+                   check=True, capture_output=True, text=True)
+
+
+@pytest.fixture
+def with_pack(installed: Path, wheels: dict[str, Path]) -> Iterator[callable]:
+    """``with_pack(name)`` installs that pack's wheel; every pack installed is removed afterwards."""
+    added: list[str] = []
+
+    def install(name: str) -> None:
+        pip(installed, "install", "--no-deps", str(wheels[name]))
+        added.append(name.replace("_", "-"))
+
+    yield install
+    if added:
+        pip(installed, "uninstall", "-y", *added)
+
+
+def cli(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(installed.parent / "woo-connector"), *args], capture_output=True, text=True, cwd="/")
 
 
 def test_wheel_carries_manifest_and_schemas(installed: Path) -> None:
@@ -47,20 +93,45 @@ def test_wheel_carries_manifest_and_schemas(installed: Path) -> None:
         check=True, capture_output=True, text=True, cwd="/",
     ).stdout.split()
     assert all("site-packages" in line for line in out)
-    assert Path(out[1], "list-orders.input.json").is_file()
+    assert [t["name"] for t in yaml.safe_load(Path(out[0]).read_text())["tools"]] == TOOLS
+    for tool in TOOLS:
+        assert Path(out[1], f"{tool}.input.json").is_file() and Path(out[1], f"{tool}.output.json").is_file()
 
 
-def test_readme_host_snippet_finds_the_twelve_tools(installed: Path) -> None:
+def test_readme_host_snippet_finds_every_tool(installed: Path) -> None:
     result = subprocess.run(
         [str(installed), "-c", readme_host_snippet()], check=True, capture_output=True, text=True, cwd="/"
     )
     names = ast.literal_eval(result.stdout.strip())  # the snippet prints a list of names
-    assert len(names) == 12 and "list-orders" in names and "raw-api-request" in names
+    assert names == TOOLS
 
 
 def test_installed_cli_lists_tools_as_json(installed: Path) -> None:
-    cli = installed.parent / "woo-connector"
-    result = subprocess.run([str(cli), "tools", "--json"], check=True, capture_output=True, text=True, cwd="/")
+    result = cli(installed, "tools", "--json")
+    assert result.returncode == 0, result.stderr
     tools = json.loads(result.stdout)
-    assert {t["name"] for t in tools} >= {"get-order", "create-product"}
+    assert [t["name"] for t in tools] == TOOLS
     assert all("inputSchema" in t and "annotations" in t for t in tools)
+
+
+def test_an_installed_tool_pack_is_listed_and_invoked(installed: Path, with_pack, sandbox_http, tmp_path: Path) -> None:
+    with_pack(GOOD_PACK)
+    listed = cli(installed, "tools", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [t["name"] for t in json.loads(listed.stdout)] == TOOLS + [COUPON_CODES]
+
+    conn = tmp_path / "conn.json"
+    conn.write_text(json.dumps(sandbox_http.connection()))
+    result = cli(installed, "invoke", COUPON_CODES, "--input", '{"limit": 3}', "--connection", str(conn))
+    assert result.returncode == 0, result.stderr
+    codes = json.loads(result.stdout)["codes"]
+    assert len(codes) == 3 and all(isinstance(code, str) and code for code in codes)
+
+
+def test_an_installed_pack_claiming_a_built_in_name_is_refused(installed: Path, with_pack) -> None:
+    with_pack(COLLIDING_PACK)
+    result = cli(installed, "tools")
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "contract_error" and error["details"]["packs"] == [COLLIDING_PACK]
+    assert f"tool pack '{COLLIDING_PACK}'" in error["message"] and "'get-order'" in error["message"]

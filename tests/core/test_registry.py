@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import re
+from pathlib import Path
 
 import pytest
+import responses
 from jsonschema import Draft202012Validator
+from tool_packs import COUPON_CODES, write_pack  # tests/ is on pythonpath (pyproject)
 
 import woo_connector
 from woo_connector.registry import (
@@ -18,26 +22,19 @@ from woo_connector.registry import (
     load_manifest,
 )
 from woo_connector.resources import package_version, schemas_dir
+from woo_connector.toolpacks import discover, load_pack
 from woo_connector.validation import SchemaSet
 
-EXPECTED_TOOLS = {
-    "list-orders", "get-order", "update-order", "list-products", "get-product", "create-product",
-    "update-product", "list-customers", "get-customer", "create-customer", "list-coupons",
-    "raw-api-request",
-}
+MANIFEST_TOOLS = [tool["name"] for tool in load_manifest()["tools"]]  # connector.yaml is the list
+CONN = {"site_url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
 
 
-@pytest.fixture(scope="module")
-def connector() -> Registry:
-    return load(validate_output=True)
-
-
-def test_load_exposes_the_twelve_tools(connector: Registry) -> None:
-    assert {t.name for t in connector.tools()} == EXPECTED_TOOLS
+def test_load_exposes_every_manifest_tool_in_order(connector: Registry) -> None:
+    assert [t.name for t in connector.tools()] == MANIFEST_TOOLS
     assert connector.manifest["version"] == package_version()
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_TOOLS))
+@pytest.mark.parametrize("name", MANIFEST_TOOLS)
 def test_every_tool_is_complete_and_self_contained(connector: Registry, name: str) -> None:
     tool = connector.describe(name)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", tool["name"])
@@ -151,24 +148,118 @@ def test_public_surface_is_pinned() -> None:
             "InvalidInputError", "UnknownToolError", "ConfigError", "AuthFailedError",
             "PermissionDeniedError", "NotFoundError", "InvalidRequestError", "RateLimitedError",
             "ServerError", "NetworkError", "RequestTimeoutError", "BadResponseError",
-            "RedirectRefusedError",
+            "RedirectRefusedError", "InternalError", "OutcomeUnknownError",
         ]
     )
     codes = {getattr(woo_connector, n).code for n in woo_connector.__all__ if n.endswith("Error")}
     assert {
         "invalid_input", "unknown_tool", "config_error", "auth_failed", "permission_denied",
         "not_found", "invalid_request", "rate_limited", "server_error", "network_error", "timeout",
-        "bad_response", "redirect_refused",
+        "bad_response", "redirect_refused", "internal_error", "outcome_unknown", "contract_error",
     } <= codes
 
 
 def test_a_store_answer_of_the_wrong_shape_is_bad_response(connector: Registry) -> None:
-    import responses
-
-    conn = {"site_url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
     with responses.RequestsMock() as rsps:
         rsps.add("POST", "https://shop.example/wp-json/wc/v3/products", json={"ok": True}, status=201)
         with pytest.raises(woo_connector.BadResponseError) as info:
             connector.invoke("create-product", {"name": "X", "type": "variable",
-                                                "variations": [{"regular_price": "1"}]}, conn)
-    assert "create-product" in info.value.message
+                                                "variations": [{"regular_price": "1"}]}, CONN)
+    assert "create-product" in info.value.message and info.value.details["missing"] == ["id"]
+
+
+def test_a_store_list_where_an_object_belongs_is_bad_response(connector: Registry) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://shop.example/wp-json/wc/v3/products/5", json=[{"id": 5}])
+        with pytest.raises(woo_connector.BadResponseError) as info:
+            connector.invoke("get-product", {"id": 5}, CONN)
+    assert info.value.code == "bad_response" and "get-product" in info.value.message
+
+
+def test_a_bug_inside_a_tool_is_an_internal_error_naming_the_tool() -> None:
+    def buggy(client, args):  # indexes our own data wrongly: the connector's bug, not the store's
+        return {"order": {}["id"]}
+
+    functions = collect_functions()
+    functions["get-order"] = buggy
+    registry = _registry(functions=functions)
+    with pytest.raises(woo_connector.InternalError) as info:
+        registry.invoke("get-order", {"id": 5}, CONN)
+    error = info.value.to_dict()
+    assert error["code"] == "internal_error" and error["details"] == {"tool": "get-order", "exception": "KeyError"}
+    assert "get-order" in error["message"] and not isinstance(info.value, woo_connector.BadResponseError)
+
+
+def test_a_date_that_does_not_exist_is_invalid_input_naming_the_field(connector: Registry) -> None:
+    with pytest.raises(woo_connector.InvalidInputError) as info:
+        connector.invoke("list-orders", {"modified_after": "2026-02-31T00:00:00"}, CONN)
+    assert [p["pointer"] for p in info.value.details["problems"]] == ["/modified_after"]
+
+
+def test_a_field_the_shared_query_declares_but_invalid_is_not_called_unknown(connector: Registry) -> None:
+    with pytest.raises(woo_connector.InvalidInputError) as info:
+        connector.check_input("list-coupons", {"page": 0, "colour": "red", "code": 5})
+    problems = {p["pointer"]: p["message"] for p in info.value.details["problems"]}
+    assert set(problems) == {"/page", "/colour", "/code"}
+    assert problems["/colour"] == "unknown field 'colour'" and "unknown" not in problems["/page"]
+
+
+def test_list_tools_are_handed_out_flat_and_closed(connector: Registry) -> None:
+    """The shared query and envelope are folded into each list tool's own properties."""
+    for tool in (name for name in MANIFEST_TOOLS if name.startswith("list-")):
+        described = connector.describe(tool)
+        inputs, outputs = described["inputSchema"], described["outputSchema"]
+        assert {"page", "per_page", "_fields", "all_pages", "max_items"} <= set(inputs["properties"])
+        assert inputs["additionalProperties"] is False and "$ref" not in inputs and "allOf" not in inputs
+        assert outputs["required"] == ["items", "page", "per_page", "total", "total_pages", "has_more", "next_page"]
+        assert outputs["additionalProperties"] is False
+        if "modified_after" in inputs["properties"]:  # scalar defs are written into the field
+            date = inputs["properties"]["modified_after"]
+            assert "$ref" not in json.dumps(date) and date["allOf"][0]["format"] == "woo-date-time"
+
+
+# -- tool packs ---------------------------------------------------------------------------
+
+
+def _import_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str, **kw) -> object:
+    project = write_pack(tmp_path, package, **kw)
+    monkeypatch.syspath_prepend(str(project / "src"))
+    return importlib.import_module(package)
+
+
+def test_a_throw_away_tool_in_a_temporary_directory_is_listed_and_invoked(tmp_path, monkeypatch) -> None:
+    """Manifest entry, two schemas, one function, all outside the repository: nothing else to edit."""
+    module = _import_pack(tmp_path, monkeypatch, "throwaway_pack")
+    registry = load(validate_output=True, packs=discover() + [load_pack("throwaway", module)])
+    assert [t.name for t in registry.tools()] == MANIFEST_TOOLS + [COUPON_CODES]
+    described = registry.describe(COUPON_CODES)
+    limit = described["inputSchema"]["properties"]["limit"]
+    assert (limit["type"], limit["minimum"], limit["maximum"]) == ("integer", 1, 100)  # defs/id.json reached
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://shop.example/wp-json/wc/v3/coupons", json=[{"code": "save20"}, {"code": "vip"}])
+        assert registry.invoke(COUPON_CODES, {"limit": 2}, CONN) == {"codes": ["save20", "vip"]}
+    with pytest.raises(woo_connector.InvalidInputError):
+        registry.invoke(COUPON_CODES, {"limit": 0}, CONN)  # id.json: at least 1
+
+
+def test_a_pack_that_claims_a_built_in_name_is_refused_naming_the_pack(tmp_path, monkeypatch) -> None:
+    module = _import_pack(tmp_path, monkeypatch, "colliding_pack", tool="get-order")
+    with pytest.raises(ContractError) as info:
+        load(packs=discover() + [load_pack("colliding", module)])
+    assert info.value.code == "contract_error" and info.value.details["packs"] == ["colliding"]
+    assert "tool pack 'colliding': tool 'get-order' is already provided by tool pack 'woocommerce'" in info.value.message
+
+
+def test_a_pack_without_an_output_schema_is_refused_naming_the_pack(tmp_path, monkeypatch) -> None:
+    module = _import_pack(tmp_path, monkeypatch, "halfdone_pack", output_schema=False)
+    with pytest.raises(ContractError) as info:
+        load(packs=discover() + [load_pack("halfdone", module)])
+    assert info.value.details["packs"] == ["halfdone"]
+    assert f"tool pack 'halfdone': {COUPON_CODES}: no schemas/{COUPON_CODES}.output.json" in info.value.message
+
+
+def test_the_built_in_tools_are_a_tool_pack_like_any_other() -> None:
+    builtin = discover()[0]
+    assert builtin.name == "woocommerce" and not builtin.problems
+    assert [t["name"] for t in builtin.tools] == MANIFEST_TOOLS
+    assert set(builtin.functions) == set(MANIFEST_TOOLS)

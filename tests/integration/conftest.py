@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from woo_connector.registry import Registry, load
 from woo_connector.sandbox import Sandbox
-
-
-@pytest.fixture(scope="module")
-def connector() -> Iterator[Registry]:
-    registry = load(validate_output=True)
-    yield registry
-    registry.close()
 
 
 @pytest.fixture(params=["https-basic", "http-oauth1"])

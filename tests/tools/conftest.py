@@ -1,5 +1,5 @@
-"""Fixtures for the tool tests: the real registry, a connection with the capture store's key,
-and a ``responses`` mock that plays that store.
+"""Fixtures for the tool tests: a connection with the capture store's key and a ``responses``
+mock that plays that store (the connector itself comes from tests/conftest.py).
 
 The key is read from a capture (never written here) so the tests use exactly the credentials
 the real store accepted, and no secret-shaped literal sits in the source tree.
@@ -15,8 +15,6 @@ import pytest
 import responses
 from captures import capture  # tests/ is on pythonpath (pyproject)
 
-from woo_connector.registry import Registry, load
-
 SITE_URL = "https://127.0.0.1:8443"
 API = SITE_URL + "/wp-json/wc/v3"
 
@@ -28,20 +26,6 @@ def capture_credentials(which: int = 5) -> tuple[str, str]:
     assert scheme == "Basic"
     key, _, secret = base64.b64decode(token).decode("ascii").partition(":")
     return key, secret
-
-
-@pytest.fixture(scope="session")
-def _registry() -> Registry:
-    """Loading parses and bundles every schema: once per session is plenty."""
-    return load(validate_output=True)
-
-
-@pytest.fixture
-def connector(_registry: Registry) -> Iterator[Registry]:
-    """The registry with output validation on; its client pool is emptied after each test."""
-    _registry.close()
-    yield _registry
-    _registry.close()
 
 
 @pytest.fixture

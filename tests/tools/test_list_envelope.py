@@ -212,7 +212,7 @@ def test_max_items_cuts_a_page_and_names_that_page_again(connector, conn, rsps, 
 
     assert pages_asked(rsps, query_of) == ["1", "2"]
     assert result["items"] == first + second[:50]
-    # resuming from next_page repeats a few items rather than skipping any (tools/listing.py)
+    # resuming from next_page repeats a few items rather than skipping any (pagination.collect)
     assert result["next_page"] == 2
     assert result["has_more"] is True
 
@@ -237,6 +237,18 @@ def test_max_items_without_all_pages_caps_the_one_page(connector, conn, rsps, qu
     assert result["items"] == page[:5]
     assert result["next_page"] == 1 and result["has_more"] is True
     assert len(rsps.calls) == 1
+
+
+def test_max_items_without_all_pages_follows_pages_until_it_has_them(connector, conn, rsps, query_of) -> None:
+    first = answer_page(rsps, 6, 1)
+    second = answer_page(rsps, 7, 2)
+    answer_page(rsps, 8, 3)  # registered, and must not be asked for: 150 items are on pages 1-2
+
+    result = connector.invoke("list-orders", {"max_items": 150}, conn)
+
+    assert pages_asked(rsps, query_of) == ["1", "2"]
+    assert result["items"] == first + second[:50]
+    assert result["next_page"] == 2 and result["has_more"] is True
 
 
 def test_max_items_larger_than_everything_reads_to_the_end(connector, conn, rsps, query_of) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..client import WooClient
-from ..hookspecs import hookimpl
-from .listing import list_collection
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
 
 
 def list_coupons(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -14,5 +14,5 @@ def list_coupons(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-coupons", list_coupons)

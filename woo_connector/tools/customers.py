@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..client import WooClient
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
 from ..recovery import create_or_recover
-from .listing import list_collection
 
 
 def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def create_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-customers", list_customers)
     register("get-customer", get_customer)
     register("create-customer", create_customer)

@@ -6,8 +6,10 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import WooConnectorError
-from ..hookspecs import hookimpl
-from .listing import list_collection
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
+from ..query import store_query
+from ..store_shape import store_object
 
 
 def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -15,10 +17,7 @@ def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    params = {k: args[k] for k in ("dp", "_fields", "context") if k in args}
-    if isinstance(params.get("_fields"), list):
-        params["_fields"] = ",".join(params["_fields"])
-    return client.get(f"/orders/{args['id']}", params)
+    return client.get(f"/orders/{args['id']}", store_query(args, only=("dp", "_fields", "context")))
 
 
 def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +29,7 @@ def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     order_id = args["id"]
     note = args.get("note")
     fields = {k: v for k, v in args.items() if k not in ("id", "note")}
-    order = client.put(f"/orders/{order_id}", fields) if fields else None
+    order = store_object(client.put(f"/orders/{order_id}", fields), "update-order") if fields else None
     if note is None:
         return order
     try:
@@ -49,12 +48,12 @@ def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
         exc.args = (exc.message,)
         raise
     if order is None:
-        order = client.get(f"/orders/{order_id}")
+        order = store_object(client.get(f"/orders/{order_id}"), "update-order")
     return {**order, "added_note": added}
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-orders", list_orders)
     register("get-order", get_order)
     register("update-order", update_order)

@@ -11,10 +11,12 @@ from typing import Any, Mapping
 
 from ..client import WooClient
 from ..errors import BadResponseError, WooConnectorError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
+from ..query import store_query
 from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
-from .listing import list_collection
+from ..store_shape import store_object
 
 PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
@@ -49,11 +51,8 @@ def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
 
 
 def get_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if "_fields" in args:
-        fields = args["_fields"]
-        params["_fields"] = ",".join(fields) if isinstance(fields, list) else fields
-    product = client.get(f"/products/{args['id']}", params)
+    params = store_query(args, only=("_fields",))
+    product = store_object(client.get(f"/products/{args['id']}", params), "get-product")
     if product.get("type") == "variable" or (
         "_fields" in params and product.get("variations")
     ):
@@ -70,7 +69,11 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     """
     fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
     wanted = [prices_as_strings(v) for v in args.get("variations") or []]
-    product = create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku})
+    product = store_object(
+        create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku}),
+        "create-product",
+        needs=("id",),
+    )
     if not wanted and product.get("type") != "variable":
         return product
     with naming_created("product", product["id"]):
@@ -101,7 +104,7 @@ def _add_variations(client: WooClient, product: dict[str, Any], wanted: list[dic
             else:
                 created.append(result)
 
-    final = client.get(f"/products/{product['id']}") if wanted else product
+    final = store_object(client.get(f"/products/{product['id']}"), "create-product") if wanted else product
     final["variation_details"] = variations_of(client, product["id"]) if wanted else []
     final["variation_errors"] = errors
     final["complete"] = not errors
@@ -122,7 +125,7 @@ def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-products", list_products)
     register("get-product", get_product)
     register("create-product", create_product)

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from ..client import WooClient
 from ..errors import InvalidInputError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from ..query import refused_query_names
 from ..redact import redact_headers, redact_value
 
@@ -65,5 +65,5 @@ def raw_api_request(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("raw-api-request", raw_api_request)
