@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import ConfigError, InvalidInputError, UnknownToolError, WooConnectorError
+from .mcp.command import add_parser as add_mcp_parser
 from .redact import install_log_redaction, redact_text
 
 ENV_PREFIX = "WOO_"
@@ -198,6 +199,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     p_demo.add_argument("--orders", type=int, default=300)
     p_demo.add_argument("--seed", type=int, default=42)
     p_demo.add_argument("--yes", action="store_true", help="allow writing to a --connection store that is not the sandbox")
+    add_mcp_parser(sub)  # Agent Mode: woo_connector/mcp/command.py owns its options and its run
 
     try:
         args = parser.parse_args(argv)
@@ -207,6 +209,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
+    if getattr(args, "run", None) is not None:
+        return int(args.run(args))
     if args.command == "sandbox":
         from .sandbox.cli import run_sandbox
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +28,7 @@ from .query import store_query
 if TYPE_CHECKING:
     from .client import WooClient
 
-__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection"]
+__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener"]
 
 # The connector's own list options; everything else in a list payload is a WooCommerce filter.
 CONNECTOR_OPTIONS = frozenset({"all_pages", "max_items", "page", "per_page"})
@@ -104,6 +105,9 @@ def iter_pages(
         items, headers = fetch(page)
         items = list(items)
         info = page_info(headers, page, per_page, count=len(items))
+        listener = page_listener.get()
+        if listener is not None:
+            listener(info, len(items))  # may raise to stop the walk (a cancelled MCP call)
         ids = _ids(items)
         if previous is not None and ids is not None and ids == previous:
             raise BadResponseError(
@@ -219,3 +223,9 @@ def _page_of(url: str, *, default: int) -> int:
             except ValueError:
                 return default
     return default
+
+
+page_listener: ContextVar[Callable[[PageInfo, int], None] | None] = ContextVar("page_listener", default=None)
+"""Told of each page a walk reads (its PageInfo and item count). Agent Mode sets it around a
+call to send MCP progress notifications and to stop a cancelled walk between pages; unset, a
+walk costs one lookup per page."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import dry_run
 from .bundle import bundle
 from .client import ClientPool, WooClient
 from .connection import Connection, connection_error
@@ -108,7 +109,10 @@ class Registry:
         """Validate, run one tool with a pooled client, check the result. Raises WooConnectorError."""
         spec = self.tool(tool)
         args = self.check_input(spec.name, payload)
+        preview = dry_run.requested(args)
         client = self.client(connection)
+        if preview:
+            client = dry_run.RecordingClient(client)
         try:
             result = spec.function(client, args)
         except WooConnectorError:
@@ -121,6 +125,8 @@ class Registry:
                 f"{type(exc).__name__}: {exc}.",
                 details={"tool": spec.name, "exception": type(exc).__name__},
             ) from exc
+        if isinstance(client, dry_run.RecordingClient):
+            result = client.result()
         if self.validate_output:
             self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
@@ -219,18 +225,25 @@ def _join(
             "The connector's manifest, schemas and code disagree: " + "; ".join(sorted(problems)),
             details={"problems": sorted(problems)},
         )
-    return {
-        entry["name"]: ToolSpec(
-            name=entry["name"],
-            title=str(entry["title"]),
-            description=" ".join(str(entry["description"]).split()),
-            input_schema=bundle(schemas, f"{entry['name']}.input.json"),
-            output_schema=bundle(schemas, f"{entry['name']}.output.json"),
-            annotations={k: bool(v) for k, v in entry["annotations"].items() if k in ANNOTATION_KEYS},
-            function=functions[entry["name"]],
-        )
-        for entry in entries
-    }
+    return {entry["name"]: _spec(entry, schemas, functions[entry["name"]]) for entry in entries}
+
+
+def _spec(entry: Mapping[str, Any], schemas: SchemaSet, function: ToolFunction) -> ToolSpec:
+    """One tool as hosts and agents see it; a write tool's schemas also carry ``dry_run``."""
+    name = entry["name"]
+    hints = {k: bool(v) for k, v in entry["annotations"].items() if k in ANNOTATION_KEYS}
+    input_schema, output_schema = bundle(schemas, f"{name}.input.json"), bundle(schemas, f"{name}.output.json")
+    if dry_run.accepts(hints):
+        input_schema, output_schema = dry_run.declare(input_schema, output_schema, bundle(schemas, dry_run.DEF))
+    return ToolSpec(
+        name=name,
+        title=str(entry["title"]),
+        description=" ".join(str(entry["description"]).split()),
+        input_schema=input_schema,
+        output_schema=output_schema,
+        annotations=hints,
+        function=function,
+    )
 
 
 def disagreements(

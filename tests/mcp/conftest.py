@@ -1,0 +1,120 @@
+"""Agent Mode fixtures: the MCP server as a real subprocess in front of the session sandboxes.
+
+One HTTP server per test module (started on a free port, its URL and token read from its
+stderr); stdio servers are spawned by the SDK's client per session. Helpers prove "nothing
+changed": the sandbox's request log and a snapshot of every table and id counter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from woo_connector.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+TOKEN = "test-token-0123456789abcdef"
+
+
+def store_env(sandbox: Sandbox) -> dict[str, str]:
+    """The WOO_* variables the command reads, for this sandbox (CA bundle over https)."""
+    conn = sandbox.connection()
+    env = {"WOO_SITE_URL": conn["site_url"], "WOO_CONSUMER_KEY": conn["consumer_key"],
+           "WOO_CONSUMER_SECRET": conn["consumer_secret"]}
+    if conn.get("ca_bundle"):
+        env["WOO_CA_BUNDLE"] = conn["ca_bundle"]
+    return env
+
+
+def mcp_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "woo_connector.cli", "mcp", *args]
+
+
+def _snapshot(sandbox: Sandbox) -> str:
+    store = sandbox.store
+    with store.lock:
+        return json.dumps({"tables": store.tables, "counters": store.counters}, sort_keys=True, default=str)
+
+
+def _writes_sent(sandbox: Sandbox) -> list[tuple[str, str]]:
+    return [(method, path) for method, path, _names, _status in sandbox.requests_log if method in WRITES]
+
+
+@pytest.fixture
+def snapshot() -> Callable[[Sandbox], str]:
+    """Every table and id counter of a sandbox's store, as one comparable string."""
+    return _snapshot
+
+
+@pytest.fixture
+def writes_sent() -> Callable[[Sandbox], list[tuple[str, str]]]:
+    """(method, path) of every write the sandbox received since its log was last cleared."""
+    return _writes_sent
+
+
+@pytest.fixture
+def stdio_params() -> Callable[[Sandbox], Any]:
+    """How the MCP client spawns `python -m woo_connector.cli mcp` for a sandbox (a bare env:
+    only PATH and the WOO_* variables, as a desktop client would pass them)."""
+    from mcp.client.stdio import StdioServerParameters
+
+    return lambda sandbox: StdioServerParameters(
+        command=sys.executable, args=mcp_command()[1:], cwd=str(ROOT),
+        env={"PATH": os.environ.get("PATH", ""), **store_env(sandbox)},
+    )
+
+
+@dataclass
+class HttpServer:
+    url: str
+    token: str
+    process: subprocess.Popen[str]
+    sandbox: Sandbox
+    stderr: list[str]
+
+
+@pytest.fixture(scope="module")
+def http_server(sandbox_https: Sandbox) -> Iterator[HttpServer]:
+    """``woo-connector mcp --http --port 0`` against the HTTPS sandbox, token from WOO_MCP_TOKEN."""
+    env = {**os.environ, **store_env(sandbox_https), "WOO_MCP_TOKEN": TOKEN}
+    proc = subprocess.Popen(mcp_command("--http", "--port", "0"), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        seen: list[str] = []
+        match = None
+        for line in proc.stderr:
+            seen.append(line)
+            match = re.search(r"listening on (http://\S+)", line)
+            if match:
+                break
+        assert match, f"the server did not start: {''.join(seen)!r}"
+        # keep reading its stderr so a chatty server never blocks on a full pipe
+        threading.Thread(target=seen.extend, args=(proc.stderr,), daemon=True).start()
+        yield HttpServer(match.group(1), TOKEN, proc, sandbox_https, seen)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def run() -> Callable[..., Any]:
+    """Run one async scenario to completion (anyio, asyncio backend)."""
+    import anyio
+
+    return lambda fn, *args: anyio.run(fn, *args)

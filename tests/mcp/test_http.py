@@ -1,0 +1,166 @@
+"""`woo-connector mcp --http`: the bearer token, both protocol revisions, an agent's task, cancel.
+
+One server subprocess for the module (fixture ``http_server``, in front of the HTTPS sandbox).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from typing import Any
+
+import anyio
+import httpx2
+import pytest
+from jsonschema import Draft202012Validator
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from woo_connector.errors import ConfigError
+from woo_connector.mcp.http import TOKEN_ENV, resolve_token
+from woo_connector.registry import load
+
+INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                   "clientInfo": {"name": "probe", "version": "0"}}}
+HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def client(server, mode: str, token: str | None = None) -> Client:
+    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token or server.token}"},
+                              timeout=httpx2.Timeout(30.0, read=120.0))
+    return Client(streamable_http_client(server.url, http_client=http), mode=mode)
+
+
+def test_requests_without_the_right_token_are_refused(http_server) -> None:
+    with httpx2.Client(timeout=10) as http:
+        for auth in ({}, {"Authorization": "Bearer wrong-token-0123456789"},
+                     {"Authorization": "Bearer " + http_server.token[:-1]}, {"Authorization": http_server.token}):
+            answer = http.post(http_server.url, json=INIT, headers={**HEADERS, **auth})
+            assert answer.status_code == 401, auth
+            assert answer.json()["error"]["code"] == "unauthorized"
+            assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+        good = http.post(http_server.url, json=INIT, headers={**HEADERS, "Authorization": f"Bearer {http_server.token}"})
+        assert good.status_code == 200
+
+
+def test_the_token_rules() -> None:
+    token, generated = resolve_token("127.0.0.1", {})
+    assert generated and len(token) >= 32
+    assert resolve_token("::1", {TOKEN_ENV: "x" * 20}) == ("x" * 20, False)
+    with pytest.raises(ConfigError, match="Refusing to listen on 0.0.0.0 without a token"):
+        resolve_token("0.0.0.0", {})
+    with pytest.raises(ConfigError, match="at least 16"):
+        resolve_token("127.0.0.1", {TOKEN_ENV: "short"})
+
+
+def test_the_command_refuses_a_public_address_without_a_token(http_server) -> None:
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    env.update({"WOO_SITE_URL": "https://shop.example", "WOO_CONSUMER_KEY": "ck_" + "1" * 40,
+                "WOO_CONSUMER_SECRET": "cs_" + "2" * 40})
+    done = subprocess.run(http_server.process.args[:4] + ["--http", "--host", "0.0.0.0", "--port", "0"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Refusing to listen on 0.0.0.0 without a token" in done.stderr
+    assert "cs_" + "2" * 40 not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("mode,version", [("legacy", "2025-11-25"), ("2026-07-28", "2026-07-28")])
+def test_read_and_error_over_http(http_server, mode: str, version: str) -> None:
+    registry = load()
+    seen: dict[str, Any] = {}
+
+    async def session() -> None:
+        async with client(http_server, mode) as mcp:
+            seen["version"] = mcp.protocol_version
+            seen["tools"] = (await mcp.list_tools()).tools
+            seen["product"] = await mcp.call_tool("list-products", {"per_page": 2})
+            seen["raw"] = await mcp.call_tool("raw-api-request", {"method": "GET", "path": "/nowhere"})
+
+    anyio.run(session)
+    assert seen["version"] == version
+    assert len(seen["tools"]) == len(registry.tools())
+    products = seen["product"]
+    assert not products.is_error and len(products.structured_content["items"]) == 2
+    Draft202012Validator(registry.tool("list-products").output_schema).validate(products.structured_content)
+    raw = seen["raw"]
+    assert raw.is_error and raw.structured_content["error"]["code"] == "not_found"
+    assert raw.structured_content["error"]["woo_code"] == "rest_no_route"
+
+
+def test_an_agent_sets_the_shipping_note_on_a_customers_last_order(http_server, snapshot, writes_sent) -> None:
+    """'Find the last order of customer <email> and set its shipping note', as an agent calls it."""
+    sandbox = http_server.sandbox
+    store = sandbox.store
+    with store.lock:
+        orders = [o for o in store.all("order") if o.get("customer_id")]
+        customer = store.get("customer", orders[0]["customer_id"])
+        theirs = [o for o in orders if o["customer_id"] == customer["id"]]
+    newest = max(theirs, key=lambda o: (o["date_created_gmt"], o["id"]))["id"]
+    note = "Shipping: leave the parcel with the neighbour at no. 12."
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def agent() -> dict[str, Any]:
+        async with client(http_server, "2026-07-28") as mcp:
+            async def call(name: str, args: dict[str, Any]) -> dict[str, Any]:
+                calls.append((name, args))
+                result = await mcp.call_tool(name, args)
+                assert not result.is_error, result.content[0].text
+                return result.structured_content
+
+            found = await call("list-customers", {"email": customer["email"]})
+            customer_id = found["items"][0]["id"]
+            last = (await call("list-orders", {"customer": customer_id, "per_page": 1}))["items"][0]
+            preview = await call("update-order", {"id": last["id"], "customer_note": note, "dry_run": True})
+            assert preview["requests"][0]["body"] == {"customer_note": note}
+            assert writes_sent(sandbox) == []
+            return await call("update-order", {"id": last["id"], "customer_note": note})
+
+    before = snapshot(sandbox)
+    sandbox.requests_log.clear()
+    updated = anyio.run(agent)
+    assert updated["id"] == newest and updated["customer_note"] == note
+    assert store.get("order", newest)["customer_note"] == note
+    assert snapshot(sandbox) != before
+    assert writes_sent(sandbox) == [("PUT", f"/wp-json/wc/v3/orders/{newest}")]
+    assert [name for name, _ in calls] == ["list-customers", "list-orders", "update-order", "update-order"]
+
+
+def test_a_cancelled_walk_stops_between_pages(http_server) -> None:
+    sandbox = http_server.sandbox
+    sandbox.faults.latency = 0.15  # 30 pages of 10 orders would take several seconds
+    progress: list[float] = []
+
+    def pages_read() -> int:
+        return sum(1 for method, path, _n, _s in list(sandbox.requests_log)
+                   if method == "GET" and path == "/wp-json/wc/v3/orders")
+
+    async def session() -> None:
+        async with client(http_server, "legacy") as mcp:
+            with anyio.CancelScope() as scope:
+                async def on_progress(done: float, total: float | None, message: str | None) -> None:
+                    progress.append(done)
+                    if len(progress) == 2:
+                        scope.cancel()
+
+                await mcp.call_tool("list-orders", {"all_pages": True, "per_page": 10, "status": "any"},
+                                    progress_callback=on_progress)
+            assert scope.cancelled_caught
+
+    sandbox.requests_log.clear()
+    anyio.run(session)
+    # wait for the server's worker to reach its next page boundary (a page in flight completes)
+    stable, last = 0, -1
+    for _ in range(100):
+        now = pages_read()
+        stable = stable + 1 if now == last else 0
+        if stable >= 3:
+            break
+        last = now
+        time.sleep(0.2)
+    total_pages = -(-len(list(sandbox.store.all("order"))) // 10)
+    assert progress[:2] == [10.0, 20.0]
+    assert pages_read() <= 4 < total_pages, (pages_read(), total_pages)
+    assert json.dumps(http_server.stderr).count("Traceback") == 0
