@@ -10,7 +10,12 @@ import requests
 import responses
 
 from captures import CAPTURES, capture
-from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url
+from woo_connector.client import WooClient, canonical_site_url
+from woo_connector.connection import Connection
+from woo_connector.errors import RedirectRefusedError
+from woo_connector.query import effective_method, refused_query_names
+from woo_connector.redact import is_sensitive_param, redact_headers, redact_text, redact_url, redact_value
+from woo_connector.response import error_from_status
 
 # The capture store's own local test key, read from a capture rather than written out here.
 KEY, SECRET = base64.b64decode(capture(5)["request"]["headers"]["Authorization"].split()[1]).decode().split(":")
@@ -140,3 +145,53 @@ def test_every_oauth_capture_url_and_link_comes_out_clean() -> None:
         )
         assert SECRET not in dumped and KEY not in dumped, path.name
         assert "oauth_signature=" not in dumped.replace("oauth_signature=***", ""), path.name
+
+
+# -- issue 7: text from the store, PHP's renamed names, schema messages ------------------------
+
+
+@pytest.mark.parametrize("name", ["consumer.key", "consumer key", "consumer[key", " consumer_key",
+                                   "consumer_key[]", "consumer.secret", "oauth.signature"])
+def test_php_renamed_credential_names_are_refused_and_masked(name: str) -> None:
+    assert refused_query_names({name: "x"})
+    assert is_sensitive_param(name)
+
+
+@pytest.mark.parametrize("name", ["_method", ".method", " _method", "_method[]"])
+def test_method_override_is_the_effective_verb(name: str) -> None:
+    assert effective_method("GET", {name: "post"}) == "POST" or name == "_method[]"
+    assert refused_query_names({name: "POST"})
+
+
+def test_a_location_with_userinfo_is_masked_everywhere() -> None:
+    assert canonical_site_url("https://ck_1:cs_2@shop.example/wp-json/wc/v3") == "https://shop.example"
+
+
+def test_store_text_is_redacted_in_messages_and_params() -> None:
+    secret = "cs_" + "ab" * 20
+    body = {"code": "rest_invalid_param", "message": f"Invalid parameter(s): per_page (https://s/?consumer_secret={secret})",
+            "data": {"status": 400, "params": {"per_page": f"bad; request was ?consumer_secret={secret}",
+                                               "consumer_secret": secret}}}
+    err = error_from_status(400, body, method="GET", url="https://s/wp-json/wc/v3/orders", headers={}, auth_method="query")
+    assert secret not in json.dumps(err.to_dict()) and secret not in repr(err)
+
+
+def test_an_envelope_body_is_redacted() -> None:
+    key, secret = "ck_" + "12" * 20, "cs_" + "34" * 20
+    body = {"body": [], "status": 200, "headers": {"Link": f'<https://s/wp-json/wc/v3/orders?page=2&consumer_key={key}'
+                                                            f'&consumer_secret={secret}>; rel="next"'}}
+    shown = json.dumps(redact_value(body))
+    assert key not in shown and secret not in shown and "rel=" in shown
+
+
+def test_a_redirect_to_a_url_with_credentials_names_none_of_them() -> None:
+    client = WooClient(Connection.from_dict({"site_url": "https://shop.example", "consumer_key": KEY,
+                                             "consumer_secret": SECRET}))
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://shop.example/wp-json/wc/v3/orders", status=301,
+                 headers={"Location": f"https://{KEY}:{SECRET}@www.shop.example/wp-json/wc/v3/orders?consumer_secret={SECRET}"})
+        with pytest.raises(RedirectRefusedError) as info:
+            client.get("/orders")
+    shown = json.dumps(info.value.to_dict()) + repr(info.value)
+    assert KEY not in shown and SECRET not in shown
+    assert info.value.details["canonical_site_url"] == "https://www.shop.example"

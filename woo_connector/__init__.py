@@ -3,6 +3,6 @@
 from . import errors
 from .errors import *  # noqa: F403  (the error tree is public; errors.__all__ lists it once)
 from .hookspecs import hookimpl
-from .registry import ContractError, Registry, ToolSpec, load
+from .registry import Registry, ToolSpec, load
 
-__all__ = ["load", "Registry", "ToolSpec", "hookimpl", "ContractError", *errors.__all__]
+__all__ = ["load", "Registry", "ToolSpec", "hookimpl", *errors.__all__]

@@ -21,18 +21,27 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Union
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import requests
 from oauthlib.common import generate_nonce
 from requests.auth import AuthBase, HTTPBasicAuth
 
-from .connection import Connection
 from .errors import ConfigError
+from .query import php_name
+
+if TYPE_CHECKING:
+    from .connection import Connection
 
 __all__ = [
     "make_auth",
+    "AUTH_MODES",
+    "AUTH_MODE_NAMES",
+    "AuthMode",
+    "auth_hint",
+    "resolve_mode",
     "WooBasicAuth",
     "QueryKeyAuth",
     "WooOAuth1",
@@ -51,30 +60,72 @@ PhpValue = Union[str, "PhpArray"]
 PhpArray = dict[Any, Any]
 
 
-def make_auth(conn: Connection) -> tuple[AuthBase, str]:
+@dataclass(frozen=True)
+class AuthMode:
+    """One way of proving the key, and what the connector needs to know about it.
+
+    ``schemes``: where WooCommerce honours it (Basic and query keys are ignored over http).
+    ``hint_401``: what to check when the store answers 401 without naming a reason.
+    ``header``: the credential travels in the Authorization header, which some hosts strip.
+    """
+
+    signer: Callable[["Connection"], AuthBase]
+    schemes: frozenset[str]
+    hint_401: str
+    header: bool
+
+
+AUTH_MODES: dict[str, AuthMode] = {
+    "basic": AuthMode(
+        lambda c: WooBasicAuth(c.consumer_key, c.consumer_secret),
+        frozenset({"https"}),
+        " If the key is right, the host may strip the Authorization header: set auth to 'query'.",
+        header=True,
+    ),
+    "query": AuthMode(
+        lambda c: QueryKeyAuth(c.consumer_key, c.consumer_secret),
+        frozenset({"https"}),
+        " Check the consumer key; it travels in the query string.",
+        header=False,
+    ),
+    "oauth1": AuthMode(
+        lambda c: WooOAuth1(c.consumer_key, c.consumer_secret),
+        frozenset({"http", "https"}),
+        " Over plain http the store needs OAuth 1.0a; check the consumer key.",
+        header=False,
+    ),
+}
+AUTO_BY_SCHEME = {"https": "basic", "http": "oauth1"}
+"""What ``auth: auto`` picks: the method WooCommerce itself uses for the scheme."""
+AUTH_MODE_NAMES = ("auto", *AUTH_MODES)
+
+
+def resolve_mode(conn: "Connection") -> str:
+    """The concrete mode for a connection: ``auto`` resolved by scheme, others as given."""
+    return AUTO_BY_SCHEME["https" if conn.is_https else "http"] if conn.auth == "auto" else conn.auth
+
+
+def make_auth(conn: "Connection") -> tuple[AuthBase, str]:
     """Pick the method the store will actually honour for this connection's scheme."""
-    mode = conn.auth
-    if mode == "auto":
-        mode = "basic" if conn.is_https else "oauth1"
-    if mode == "basic":
-        if not conn.is_https:
-            raise ConfigError(
-                "WooCommerce ignores HTTP Basic auth over plain http:// and answers 401. "
-                "Use an https:// site_url, or set auth to 'oauth1' (or 'auto').",
-                details={"fields": ["auth", "site_url"]},
-            )
-        return WooBasicAuth(conn.consumer_key, conn.consumer_secret), "basic"
-    if mode == "query":
-        if not conn.is_https:
-            raise ConfigError(
-                "WooCommerce ignores consumer_key/consumer_secret query parameters over plain "
-                "http:// and answers 401. Use an https:// site_url, or set auth to 'oauth1'.",
-                details={"fields": ["auth", "site_url"]},
-            )
-        return QueryKeyAuth(conn.consumer_key, conn.consumer_secret), "query"
-    if mode == "oauth1":
-        return WooOAuth1(conn.consumer_key, conn.consumer_secret), "oauth1"
-    raise ConfigError(f"Unknown auth mode {mode!r}.", details={"fields": ["auth"]})
+    name = resolve_mode(conn)
+    mode = AUTH_MODES.get(name)
+    if mode is None:
+        raise ConfigError(f"Unknown auth mode {name!r}.", details={"fields": ["auth"]}, reason="config")
+    scheme = "https" if conn.is_https else "http"
+    if scheme not in mode.schemes:
+        raise ConfigError(
+            f"WooCommerce ignores auth '{name}' over plain http:// and answers 401. "
+            "Use an https:// site_url, or set auth to 'oauth1' (or 'auto').",
+            details={"fields": ["auth", "site_url"]},
+            reason="https_required",
+        )
+    return mode.signer(conn), name
+
+
+def auth_hint(auth_method: str | None) -> str:
+    """The 401 hint of a mode (empty for an unknown one)."""
+    mode = AUTH_MODES.get(auth_method or "")
+    return mode.hint_401 if mode else ""
 
 
 class WooBasicAuth(HTTPBasicAuth):
@@ -218,7 +269,7 @@ def php_parse_query(query: str) -> PhpArray:
     for pair in _split_query(query):
         raw_name, _, raw_value = pair.partition("=")
         name, value = unquote_plus(raw_name), unquote_plus(raw_value)
-        base, keys = _php_name(name)
+        base, keys = php_name(name)
         if not base:
             continue
         if not keys:
@@ -296,30 +347,6 @@ def _merge_form_body(params: PhpArray, body: Any, content_type: str | None) -> N
         return
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
     params.update(php_parse_query(text))
-
-
-def _php_name(name: str) -> tuple[str, list[str]]:
-    """Split ``a.b[x][]`` into PHP's top-level name ``a_b`` and the bracket keys ``['x', '']``."""
-    name = name.lstrip(" ")
-    open_at = name.find("[")
-    if open_at == -1:
-        return _php_base(name), []
-    if "]" not in name[open_at:]:
-        # An unmatched "[" is itself turned into "_" and ends the renaming.
-        return _php_base(name[:open_at]) + "_" + name[open_at + 1 :], []
-    keys: list[str] = []
-    rest = name[open_at:]
-    while rest.startswith("["):
-        close = rest.find("]")
-        if close == -1:
-            break
-        keys.append(rest[1:close])
-        rest = rest[close + 1 :]
-    return _php_base(name[:open_at]), keys
-
-
-def _php_base(name: str) -> str:
-    return name.replace(".", "_").replace(" ", "_")
 
 
 def _php_key(key: str) -> Any:

@@ -1,7 +1,9 @@
 """The host emulator: the same contract as the Python API, for people and non-Python engines.
 
 stdout carries JSON only (results, or the error object); stderr carries one human line. Exit
-codes: 0 success, 2 invalid input (the payload or the command line), 1 anything else.
+codes: 0 success, 2 invalid input (the payload, the command line, an unknown tool), 1 anything
+else. No traceback is ever printed: a failure the connector did not foresee is still one JSON
+error object (code ``internal_error``), redacted like every other.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import ConfigError, InvalidInputError, WooConnectorError
+from .errors import ConfigError, InvalidInputError, UnknownToolError, WooConnectorError
 from .mcp.command import add_parser as add_mcp_parser
+from .redact import install_log_redaction, redact_text
 
 ENV_PREFIX = "WOO_"
 ENV_FIELDS = {
@@ -27,7 +30,11 @@ ENV_FIELDS = {
     "WOO_CA_BUNDLE": "ca_bundle",
     "WOO_TIMEOUT": "timeout",
     "WOO_USER_AGENT": "user_agent",
+    "WOO_CALL_BUDGET": "call_budget",
+    "WOO_PROXY": "proxy",
 }
+NUMBER_FIELDS = ("timeout", "call_budget")
+MAX_INPUT_DEPTH = 64  # deeper JSON is refused before a recursive validator or encoder sees it
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
 
@@ -38,8 +45,11 @@ def connection_from(path: str | None, environ: dict[str, str] | None = None) -> 
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"Cannot read the connection file {path}: {exc.strerror}.") from None
-        except ValueError as exc:
-            raise ConfigError(f"The connection file {path} is not valid JSON: {exc}.") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"The connection file {path} is not UTF-8 text.") from None
+        except (ValueError, RecursionError):
+            # json's message quotes the text around the error, which may be the secret.
+            raise ConfigError(f"The connection file {path} is not valid JSON.") from None
         return data
     env = os.environ if environ is None else environ
     conn: dict[str, Any] = {}
@@ -49,7 +59,7 @@ def connection_from(path: str | None, environ: dict[str, str] | None = None) -> 
             continue
         if field == "verify_ssl":
             conn[field] = raw.strip().lower() not in ("0", "false", "no", "off")
-        elif field == "timeout":
+        elif field in NUMBER_FIELDS:
             try:
                 conn[field] = float(raw)
             except ValueError:
@@ -66,19 +76,41 @@ def connection_from(path: str | None, environ: dict[str, str] | None = None) -> 
 
 def read_payload(spec: str) -> Any:
     """--input takes inline JSON, @file, or - for standard input."""
-    if spec == "-":
-        text = sys.stdin.read()
-    elif spec.startswith("@"):
-        try:
-            text = Path(spec[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInputError(f"Cannot read {spec[1:]}: {exc.strerror}.") from None
-    else:
-        text = spec
     try:
-        return json.loads(text)
+        if spec == "-":
+            text = sys.stdin.read()
+        elif spec.startswith("@"):
+            text = Path(spec[1:]).read_text(encoding="utf-8")
+        else:
+            text = spec
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot read {spec[1:]}: {exc.strerror}.") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"--input is not UTF-8 text (byte {exc.start} cannot be decoded).") from None
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        value = None
     except ValueError as exc:
         raise InvalidInputError(f"--input is not valid JSON: {exc}.") from None
+    if value is None and text.strip() != "null" or _depth_over(value, MAX_INPUT_DEPTH):
+        raise InvalidInputError(
+            f"--input is nested more than {MAX_INPUT_DEPTH} levels deep; no tool takes that.",
+            details={"problems": [{"pointer": "/", "message": f"nested deeper than {MAX_INPUT_DEPTH} levels"}]},
+        )
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether JSON nests deeper than ``limit``, found without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _emit(obj: Any) -> None:
@@ -89,7 +121,16 @@ def _emit(obj: Any) -> None:
 def _fail(exc: WooConnectorError) -> int:
     _emit({"error": exc.to_dict()})
     sys.stderr.write(f"woo-connector: {exc.code}: {exc.message}\n")
-    return EXIT_INVALID if isinstance(exc, InvalidInputError) else EXIT_ERROR
+    return EXIT_INVALID if isinstance(exc, (InvalidInputError, UnknownToolError)) else EXIT_ERROR
+
+
+def _crash(exc: BaseException) -> int:
+    """The last line of defence: an unforeseen failure is still one redacted JSON error."""
+    message = redact_text(f"The connector failed unexpectedly: {type(exc).__name__}: {exc}")[:500]
+    _emit({"error": {"code": "internal_error", "message": message, "retryable": False, "reason": None,
+                     "http_status": None, "woo_code": None, "details": {}}})
+    sys.stderr.write(f"woo-connector: internal_error: {message}\n")
+    return EXIT_ERROR
 
 
 def _describe_text(tool: dict[str, Any]) -> str:
@@ -113,9 +154,28 @@ def _describe_text(tool: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback on a user's terminal
+        return _crash(exc)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="woo-connector", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests (redacted) to stderr")
+    # -v also after the subcommand; SUPPRESS keeps a later default from undoing an earlier -v.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log HTTP requests (redacted) to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
+    add_parser = sub.add_parser
+
+    def with_common(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[common], **kw)
+
+    sub.add_parser = with_common  # type: ignore[method-assign]
 
     p_tools = sub.add_parser("tools", help="list the tools")
     p_tools.add_argument("--json", action="store_true", help="every tool with schemas and annotations")
@@ -135,12 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_demo.add_argument("--connection", help="run against this store instead of the embedded sandbox")
     p_demo.add_argument("--orders", type=int, default=300)
     p_demo.add_argument("--seed", type=int, default=42)
+    p_demo.add_argument("--yes", action="store_true", help="allow writing to a --connection store that is not the sandbox")
     add_mcp_parser(sub)  # Agent Mode: woo_connector/mcp/command.py owns its options and its run
 
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_INVALID if exc.code not in (0, None) else EXIT_OK
+    install_log_redaction()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
@@ -157,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             conn = connection_from(args.connection) if args.connection else None
         except WooConnectorError as exc:
             return _fail(exc)
-        return run_demo(conn, orders=args.orders, seed=args.seed)
+        return run_demo(conn, orders=args.orders, seed=args.seed, yes=args.yes)
 
     from .registry import load
 
@@ -194,8 +256,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK if result["ok"] else EXIT_ERROR
     except WooConnectorError as exc:
         return _fail(exc)
-    except KeyboardInterrupt:
-        return 130
     return EXIT_ERROR  # unreachable: argparse requires a command
 
 

@@ -16,7 +16,9 @@ write is silently lost), and following a redirect to another host would hand it 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -25,28 +27,34 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions as u3
+from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 
 from . import redact
 from .auth import make_auth
 from .connection import Connection
 from .errors import (
     BadResponseError,
+    InvalidInputError,
     NetworkError,
+    RateLimitedError,
     RedirectRefusedError,
     RequestTimeoutError,
     WooConnectorError,
 )
 from .pagination import PageInfo, iter_pages
-from .query import php_pairs
+from .query import effective_method, php_pairs
 from .resources import package_version
-from .response import WooResponse, decode_json, error_from_status
+from .response import IDEMPOTENT, WooResponse, decode_json, error_from_status, not_wordpress, outcome_unknown
 
 log = logging.getLogger("woo_connector.http")
+redact.install_log_redaction()
 
-IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
-RETRY_READ_STATUSES = frozenset({502, 503, 504})
 CONNECT_TIMEOUT = 10.0
-MAX_RETRY_AFTER = 60.0
+POOL_SIZE = 16  # connections kept per host: as many as the threads a host runs on one connection
+READ_CHUNK = 1 << 16
+LOOK_FOR_FIELDS = ("sku", "email", "number", "code", "name", "amount", "note", "customer_note", "reason")
 
 Sleep = Callable[[float], None]
 
@@ -54,7 +62,7 @@ Sleep = Callable[[float], None]
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
     """Seconds to wait before retry ``attempt`` (1-based): Retry-After if given, else jittered 2^n."""
     if retry_after is not None:
-        return min(retry_after, MAX_RETRY_AFTER)
+        return retry_after
     return min(8.0, 0.5 * (2 ** (attempt - 1))) * (0.5 + random.random() / 2)
 
 
@@ -77,8 +85,18 @@ class WooClient:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = conn.user_agent or f"woo-connector/{package_version()}"
         self.session.headers["Accept"] = "application/json"
-        self.session.verify = conn.ca_bundle or conn.verify_ssl
+        # The environment is read once here, not on every request (trust_env would re-read
+        # proxies, netrc and CA variables per call); the connection's own fields win.
         self.session.trust_env = False
+        self.session.verify = _verify_setting(conn)
+        self.session.proxies = proxies_for(conn)
+        if session is None:
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+            self.session.mount("https://", adapter)
+            self.session.mount("http://", adapter)
+        parts = urlsplit(conn.site_url)
+        self._host = parts.hostname or "?"
+        self._port = parts.port or (443 if parts.scheme == "https" else 80)
         self.last_response: WooResponse | None = None
 
     def __repr__(self) -> str:
@@ -115,49 +133,47 @@ class WooClient:
 
         ``anonymous`` sends no credentials: WooCommerce answers a wrong key with 401 even on
         routes that need none, so the verify hook probes the namespace index without them.
+
+        Retries and their waits stay inside the connection's ``call_budget``: a wait that would
+        overrun it is not started, and the error comes back at once.
         """
         method = method.upper()
+        verb = effective_method(method, params)
         url = self.url_for(path)
+        budget_end = time.monotonic() + self.conn.call_budget
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._send_once(method, url, params, json, require_json, anonymous)
+                return self._send_once(method, verb, url, params, json, require_json, anonymous, budget_end)
             except WooConnectorError as exc:
-                if attempt > self.max_retries or not self._may_retry(method, exc):
+                if attempt > self.max_retries or not may_retry(verb, exc):
                     raise
                 delay = backoff_delay(attempt, getattr(exc, "retry_after", None))
+                if time.monotonic() + delay >= budget_end:
+                    exc.details["call_budget"] = self.conn.call_budget
+                    raise
                 log.info(
                     "retrying %s %s after %s (attempt %d, waiting %.2fs)",
                     method, redact.redact_url(url), exc.code, attempt + 1, delay,
                 )
                 self._sleep(delay)
 
-    @staticmethod
-    def _may_retry(method: str, exc: WooConnectorError) -> bool:
-        if not exc.retryable:
-            return False
-        if exc.code == "rate_limited":
-            return True
-        if exc.details.get("connect_failed"):
-            return True
-        if method not in IDEMPOTENT:
-            return False
-        if exc.code in ("network_error", "timeout"):
-            return True
-        return exc.code == "server_error" and exc.http_status in RETRY_READ_STATUSES
-
     def _send_once(
         self,
         method: str,
+        verb: str,
         url: str,
         params: Mapping[str, Any] | None,
         body: Any,
         require_json: bool,
-        anonymous: bool = False,
+        anonymous: bool,
+        budget_end: float,
     ) -> WooResponse:
-        shown = redact.redact_url(url)
         started = time.monotonic()
+        deadline = min(started + self.conn.timeout, budget_end)
+        limit = max(0.001, deadline - started)
+        failure: WooConnectorError | None = None
         try:
             resp = self.session.request(
                 method,
@@ -165,91 +181,125 @@ class WooClient:
                 params=php_pairs(params),
                 json=body,
                 auth=None if anonymous else self.auth,
-                timeout=(min(CONNECT_TIMEOUT, self.conn.timeout), self.conn.timeout),
+                timeout=(min(CONNECT_TIMEOUT, limit), limit),
                 allow_redirects=False,
+                stream=True,
             )
-        except requests.exceptions.SSLError as exc:
-            raise NetworkError(
-                "TLS failed: the store's certificate is not trusted. For a self-signed store set "
-                "ca_bundle to its CA's PEM file (or verify_ssl false for a throw-away test store). "
-                + redact.redact_text(str(exc)),
-                details={"reason": "tls", "request": f"{method} {shown}", "connect_failed": True},
-            ) from None
-        except requests.exceptions.ConnectTimeout:
-            raise RequestTimeoutError(
-                f"Could not connect to the store within {CONNECT_TIMEOUT:g} s.",
-                details={"request": f"{method} {shown}", "connect_failed": True},
-            ) from None
-        except requests.exceptions.Timeout:
-            raise RequestTimeoutError(
-                f"The store did not answer within {self.conn.timeout:g} s (connection option 'timeout').",
-                details={"request": f"{method} {shown}"},
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            text = redact.redact_text(str(exc))
-            refused = any(s in text for s in ("Connection refused", "Name or service not known",
-                                              "Failed to resolve", "nodename nor servname", "No route to host"))
-            raise NetworkError(
-                "Could not reach the store: " + text,
-                details={"request": f"{method} {shown}", "connect_failed": refused},
-            ) from None
-        except requests.exceptions.RequestException as exc:
-            raise NetworkError(
-                "The request failed: " + redact.redact_text(str(exc)),
-                details={"request": f"{method} {shown}"},
-            ) from None
+            content = _read_body(resp, deadline)
+        except (requests.exceptions.RequestException, u3.HTTPError, OSError, _DeadlinePassed) as exc:
+            # Built outside the except block, so that no exception chain (__context__) carries
+            # the URL with its query keys into a traceback.
+            failure = self._transport_error(exc, method, verb, url, body)
+        except (UnicodeError, RecursionError) as exc:
+            # Nothing was sent: a lone surrogate cannot be encoded, a body nested too deep
+            # cannot be serialised. The caller's input, not the store.
+            failure = InvalidInputError(
+                "The request could not be encoded: "
+                + ("a text value holds a lone surrogate (not valid Unicode)." if isinstance(exc, UnicodeError)
+                   else "the body is nested too deeply to serialise."),
+                reason="unencodable", details={"sent": False},
+            )
+        if failure is not None:
+            raise failure
 
         shown = redact.redact_url(resp.url)
         log.debug("%s %s -> %s in %.0f ms", method, shown, resp.status_code,
                   (time.monotonic() - started) * 1000)
-        headers = dict(resp.headers)
-        if resp.is_redirect or 300 <= resp.status_code < 400:
+        headers = resp.headers
+        status = resp.status_code
+        if 300 <= status < 400:
             raise self._redirect_error(method, shown, resp)
         # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
-        text = resp.content.decode("utf-8", errors="replace")
+        text = content.decode("utf-8", errors="replace")
+        html = "html" in headers.get("Content-Type", "").lower()
         try:
             data, warnings = decode_json(text)
         except ValueError:
-            if resp.status_code >= 400:
+            if status >= 400:
                 raise error_from_status(
-                    resp.status_code, None, method=method, url=shown, headers=headers,
-                    auth_method=self.auth_method,
+                    status, text if not html else _Html(text), method=verb, url=shown, headers=headers,
+                    auth_method=self.auth_method, html=html, look_for=self._look_for(status, verb, url, body),
                 ) from None
+            if html:
+                raise not_wordpress(status, f"{method} {shown}", html=True)
             if require_json:
                 raise BadResponseError(
-                    "The store answered with something that is not JSON"
-                    + (" (an HTML page: is site_url a WordPress site with WooCommerce?)"
-                       if "html" in resp.headers.get("Content-Type", "").lower() else "")
-                    + f" (HTTP {resp.status_code}).",
-                    http_status=resp.status_code,
+                    f"The store answered {method} {shown} with something that is not JSON (HTTP {status}).",
+                    http_status=status,
+                    reason="not_json",
                     details={"request": f"{method} {shown}"},
                 ) from None
-            data, warnings = text, []
+            data, warnings = redact.redact_text(text), []
         for warning in warnings:
             log.warning("%s %s: %s", method, shown, warning)
-        if resp.status_code >= 400:
+        if status >= 400:
             raise error_from_status(
-                resp.status_code, data, method=method, url=shown, headers=headers,
-                auth_method=self.auth_method,
+                status, data, method=verb, url=shown, headers=headers, auth_method=self.auth_method,
+                look_for=self._look_for(status, verb, url, body),
             )
-        result = WooResponse(resp.status_code, headers, data, shown, warnings)
+        result = WooResponse(status, dict(headers), data, shown, warnings)
         self.last_response = result
         return result
 
+    @staticmethod
+    def _look_for(status: int, verb: str, url: str, body: Any) -> dict[str, Any] | None:
+        return look_for(url, body) if status >= 500 and verb not in IDEMPOTENT else None
+
+    def _transport_error(
+        self, exc: BaseException, method: str, verb: str, url: str, body: Any
+    ) -> WooConnectorError:
+        """No answer: say whether the request could have reached the store, in one sentence."""
+        where = f"{method} {redact.redact_url(url)}"
+        cause, sent = _cause_of(exc)
+        target = f"{self._host}:{self._port}"
+        via = self.session.proxies.get(urlsplit(url).scheme)
+        if via:
+            target += f" (through the proxy {redact.redact_url(via)})"
+        details: dict[str, Any] = {"request": where, "sent": sent, "host": self._host, "port": self._port}
+        if not sent:
+            if cause == "connect_timeout":
+                return RequestTimeoutError(
+                    f"Could not connect to {target} within {min(CONNECT_TIMEOUT, self.conn.timeout):g} s; "
+                    "nothing was sent.",
+                    reason=cause, details=details,
+                )
+            text = _CAUSE_TEXT.get(cause, cause)
+            if cause == "tls":
+                text += (": for a self-signed store set ca_bundle to its CA's PEM file (or verify_ssl "
+                         "false for a throw-away test store)")
+            return NetworkError(f"Could not connect to {target}: {text}; nothing was sent.",
+                                reason=cause, details=details)
+        timed_out = cause in ("read_timeout", "deadline")
+        if verb not in IDEMPOTENT:
+            details["look_for"] = look_for(url, body)
+            what = (f"did not answer within {self.conn.timeout:g} s" if timed_out
+                    else f"dropped the connection ({_CAUSE_TEXT.get(cause, cause)})")
+            return outcome_unknown(f"The store at {target} {what} after {where} was sent.",
+                                   reason=cause, details=details)
+        if timed_out:
+            return RequestTimeoutError(
+                f"The store at {target} did not send its whole answer within {self.conn.timeout:g} s "
+                "(connection option 'timeout').",
+                reason=cause, details=details,
+            )
+        return NetworkError(f"The store at {target} {_CAUSE_TEXT.get(cause, cause)} before answering.",
+                            reason=cause, details=details)
+
     def _redirect_error(self, method: str, shown: str, resp: requests.Response) -> RedirectRefusedError:
         location = resp.headers.get("Location", "")
-        absolute = urljoin(resp.url, location) if location else ""
+        absolute = redact.redact_url(urljoin(resp.url, location)) if location else ""
         canonical = canonical_site_url(absolute) if absolute else None
         message = f"The store redirected {method} {shown} (HTTP {resp.status_code})"
         if absolute:
-            message += f" to {redact.redact_url(absolute)}"
+            message += f" to {absolute}"
         message += ". Redirects are not followed: they turn writes into reads and can carry the key elsewhere."
         if canonical:
             message += f" Set site_url to {canonical}."
         return RedirectRefusedError(
             message,
-            location=redact.redact_url(absolute) if absolute else None,
+            location=absolute or None,
             http_status=resp.status_code,
+            reason="redirect",
             details={"canonical_site_url": canonical, "request": f"{method} {shown}"},
         )
 
@@ -298,7 +348,8 @@ def canonical_site_url(location: str) -> str | None:
         return None
     marker = parts.path.find("/wp-json")
     base = parts.path[:marker] if marker != -1 else parts.path.rstrip("/")
-    return f"{parts.scheme}://{parts.netloc}{base}"
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{base}"
 
 
 class ClientPool:
@@ -330,4 +381,117 @@ class ClientPool:
             self._clients.clear()
 
 
-__all__ = ["WooClient", "ClientPool", "backoff_delay", "canonical_site_url"]
+def may_retry(verb: str, exc: WooConnectorError) -> bool:
+    """The retry policy, by class and facts: never a write that may have reached the store."""
+    if not exc.retryable:
+        return False
+    if isinstance(exc, RateLimitedError) or exc.details.get("sent") is False:
+        return True  # the store refused before doing anything, or never saw the request
+    return verb in IDEMPOTENT
+
+
+def look_for(url: str, body: Any) -> dict[str, Any]:
+    """What identifies a write whose outcome is unknown: the route and its identifying fields."""
+    found: dict[str, Any] = {"route": urlsplit(url).path}
+    if isinstance(body, Mapping):
+        for name in LOOK_FOR_FIELDS:
+            value = body.get(name)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and value != "":
+                found[name] = redact.redact_text(value) if isinstance(value, str) else value
+    return found
+
+
+def proxies_for(conn: Connection) -> dict[str, str]:
+    """The connection's ``proxy``, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY for its site, read once."""
+    if conn.proxy:
+        return {"http": conn.proxy, "https": conn.proxy}
+    return dict(get_environ_proxies(conn.site_url))
+
+
+def _verify_setting(conn: Connection) -> bool | str:
+    """ca_bundle beats REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, which beat the default trust store."""
+    if not conn.verify_ssl:
+        return False
+    return conn.ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
+class _DeadlinePassed(Exception):
+    """The answer was still arriving when the request's time ran out."""
+
+
+class _Html(str):
+    """A non-JSON error body that was a web page (the mapper looks for WordPress's critical error)."""
+
+
+def _read_body(resp: requests.Response, deadline: float) -> bytes:
+    """The whole body before ``deadline``: each read waits at most the time left, so a store
+    trickling bytes cannot stretch ``timeout`` (a per-read limit in requests) into minutes."""
+    raw = resp.raw
+    chunks: list[bytes] = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _DeadlinePassed()
+            sock = getattr(getattr(raw, "_connection", None), "sock", None)
+            if sock is not None:
+                sock.settimeout(left)
+            chunk = raw.read1(READ_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except BaseException:
+        resp.close()
+        raise
+    raw.release_conn()
+    return b"".join(chunks)
+
+
+_CAUSE_TEXT = {
+    "dns": "the host name was not found",
+    "refused": "the connection was refused (nothing listens on that port)",
+    "unreachable": "the network cannot reach it",
+    "tls": "the TLS handshake failed (the certificate is not trusted or the port does not speak TLS)",
+    "proxy": "the proxy refused or could not open the tunnel",
+    "reset": "closed the connection",
+    "read_timeout": "did not answer in time",
+    "deadline": "did not send its whole answer in time",
+}
+
+
+def _cause_of(exc: BaseException) -> tuple[str, bool]:
+    """The root cause of a transport failure and whether the request may have been sent."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    chain: list[BaseException] = []
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        chain.append(node)
+        node = getattr(node, "reason", None) if isinstance(getattr(node, "reason", None), BaseException) else (
+            node.args[0] if node.args and isinstance(node.args[0], BaseException) else (node.__cause__ or node.__context__)
+        )
+    for err in chain:
+        if isinstance(err, _DeadlinePassed):
+            return "deadline", True
+        if isinstance(err, (requests.exceptions.ProxyError, u3.ProxyError)):
+            return "proxy", False
+        if isinstance(err, u3.NameResolutionError) or isinstance(err, socket.gaierror):
+            return "dns", False
+        if isinstance(err, ConnectionRefusedError):
+            return "refused", False
+        if isinstance(err, (requests.exceptions.SSLError, u3.SSLError)):
+            return "tls", False
+        if isinstance(err, u3.NewConnectionError):  # a subclass of ConnectTimeoutError: first
+            text = str(err).lower()
+            if "timed out" in text:
+                return "connect_timeout", False
+            return ("refused" if "refused" in text else "unreachable"), False
+        if isinstance(err, (requests.exceptions.ConnectTimeout, u3.ConnectTimeoutError)):
+            return "connect_timeout", False
+    for err in chain:
+        if isinstance(err, (requests.exceptions.ReadTimeout, u3.ReadTimeoutError, TimeoutError, socket.timeout)):
+            return "read_timeout", True
+    return "reset", True
+
+
+__all__ = ["WooClient", "ClientPool", "backoff_delay", "canonical_site_url", "may_retry", "look_for", "proxies_for"]

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
+from .auth import AUTH_MODE_NAMES as AUTH_MODES
 from .errors import ConfigError
+from .redact import redact_text
 
 API_PREFIX = "/wp-json/wc/v3"
-AUTH_MODES = ("auto", "basic", "query", "oauth1")
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_CALL_BUDGET = 60.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Connection:
     ca_bundle: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     user_agent: str | None = None
+    call_budget: float = DEFAULT_CALL_BUDGET
+    proxy: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Connection":
@@ -43,7 +47,7 @@ class Connection:
         auth = data.get("auth") or "auto"
         if auth not in AUTH_MODES:
             raise ConfigError(
-                f"auth must be one of {', '.join(AUTH_MODES)}; got {auth!r}.", details={"fields": ["auth"]}
+                f"auth must be one of {', '.join(AUTH_MODES)}.", details={"fields": ["auth"]}, reason="config"
             )
         ca_bundle = data.get("ca_bundle") or None
         if ca_bundle is not None and not os.path.isfile(ca_bundle):
@@ -60,6 +64,8 @@ class Connection:
             ca_bundle=ca_bundle,
             timeout=float(data.get("timeout") or DEFAULT_TIMEOUT),
             user_agent=data.get("user_agent") or None,
+            call_budget=float(data.get("call_budget") or DEFAULT_CALL_BUDGET),
+            proxy=_proxy(data.get("proxy")),
         )
 
     @property
@@ -83,13 +89,35 @@ class Connection:
             self.ca_bundle,
             self.timeout,
             self.user_agent,
+            self.call_budget,
+            self.proxy,
         )
+
+
+def _proxy(raw: Any) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(str(raw).strip())
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+        raise ConfigError(
+            "proxy must be a URL such as http://proxy.example:3128.", details={"fields": ["proxy"]},
+            reason="config",
+        )
+    return str(raw).strip()
 
 
 def normalise_site_url(raw: str) -> str:
     """Accept what users paste: trailing slashes, a pasted /wp-json/... suffix, a sub-directory."""
     url = raw.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigError(
+            "site_url is not a valid URL (check the host and port), e.g. https://shop.example.com.",
+            details={"fields": ["site_url"]},
+            reason="config",
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
             "site_url must be an http:// or https:// URL such as https://shop.example.com.",
@@ -109,3 +137,27 @@ def normalise_site_url(raw: str) -> str:
     if marker != -1:
         path = path[:marker]
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+SECRET_FIELDS = ("consumer_key", "consumer_secret", "proxy")
+
+
+def connection_error(problems: list[Any]) -> ConfigError:
+    """The schema's complaints about a connection, without quoting a credential or a user:pass@.
+
+    jsonschema puts the bad value into its message ("['cs_...'] is not of type 'string'");
+    for secret fields only the field and what is wrong with its type are said.
+    """
+    parts: list[dict[str, str]] = []
+    for problem in problems:
+        field_name = problem.pointer.lstrip("/").split("/", 1)[0]
+        if field_name in SECRET_FIELDS:
+            message = "is not valid (the value is not shown: it is a credential)"
+        else:
+            message = redact_text(problem.message)
+        parts.append({"pointer": problem.pointer, "message": message})
+    return ConfigError(
+        "The connection is not valid: " + "; ".join(f"{p['pointer'] or '/'}: {p['message']}" for p in parts),
+        details={"problems": parts},
+        reason="config",
+    )

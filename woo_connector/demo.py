@@ -83,8 +83,38 @@ def sync_processing_orders(
     return synced
 
 
-def run_demo(connection: dict[str, Any] | None = None, *, orders: int = 300, seed: int = 42) -> int:
+SANDBOX_DESCRIPTION = "A woo-connector sandbox store"
+
+
+def is_sandbox(connector: Registry, connection: dict[str, Any]) -> bool:
+    """Whether the store says it is the embedded sandbox (its /wp-json/ root describes itself so)."""
+    try:
+        root = connector.client(connection).request("GET", "/wp-json/", anonymous=True).data
+    except Exception:  # noqa: BLE001 - unreachable or odd: not known to be the sandbox
+        return False
+    return isinstance(root, dict) and str(root.get("description", "")).startswith(SANDBOX_DESCRIPTION)
+
+
+def run_demo(
+    connection: dict[str, Any] | None = None, *, orders: int = 300, seed: int = 42, yes: bool = False
+) -> int:
     say: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731
+    if connection is not None and not yes:
+        from .errors import WooConnectorError
+
+        try:
+            sandbox_store = is_sandbox(load(), connection)
+        except WooConnectorError as exc:
+            print(f"demo failed: {exc.code}: {exc.message}", file=sys.stderr)
+            return 1
+        if not sandbox_store:
+            print(
+                "demo: this store is not the woo-connector sandbox, and the demo writes a "
+                f"'{MARK_KEY}' meta_data entry to every processing order. Run it again with --yes "
+                "to do that to this store.",
+                file=sys.stderr,
+            )
+            return 2
     sandbox = None
     if connection is None:
         from .sandbox import Sandbox

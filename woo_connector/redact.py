@@ -10,11 +10,25 @@ the text still says which parameter was there.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-__all__ = ["redact_url", "redact_text", "redact_headers", "is_sensitive_param", "MASK"]
+from .query import php_base_name
+
+__all__ = [
+    "redact_url",
+    "redact_text",
+    "redact_headers",
+    "redact_value",
+    "is_sensitive_param",
+    "install_log_redaction",
+    "RedactingFilter",
+    "LOGGERS",
+    "MASK",
+]
 
 MASK = "***"
 
@@ -39,8 +53,12 @@ _URL_HEADERS = {"link", "location", "content-location"}
 
 
 def is_sensitive_param(name: str) -> bool:
-    """True for names whose values are credentials: consumer_key/secret and every oauth_*."""
-    plain = unquote_plus(name).strip().lower()
+    """True for names whose values are credentials: consumer_key/secret and every oauth_*.
+
+    Judged on the name PHP files the value under, so ``consumer.key`` or ``consumer_key[]``
+    (which WordPress reads as ``consumer_key``) count too.
+    """
+    plain = php_base_name(unquote_plus(name)).strip().lower()
     return plain in ("consumer_key", "consumer_secret") or plain.startswith("oauth_")
 
 
@@ -102,3 +120,70 @@ def _redact_fragments(text: str) -> str:
 def _mask_auth_value(match: re.Match[str]) -> str:
     scheme = match.group(0).split(None, 1)[0]
     return f"{scheme} {MASK}"
+
+
+def redact_value(value: Any, depth: int = 0) -> Any:
+    """A JSON value from the store with every string redacted and credential-named keys masked.
+
+    Used on raw-api-request bodies: WordPress's ``_envelope=1`` copies the ``Link`` header (with
+    the caller's query keys) into the body, and plugins echo request URLs in their errors.
+    """
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth > 200:
+        return MASK
+    if isinstance(value, Mapping):
+        return {
+            k: (MASK if isinstance(k, str) and is_sensitive_param(k) and isinstance(v, str) else redact_value(v, depth + 1))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_value(v, depth + 1) for v in value]
+    return value
+
+
+LOGGERS = (
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.poolmanager",
+    "urllib3.util.retry",
+    "requests",
+    "oauthlib",
+    "oauthlib.oauth1.rfc5849",
+    "oauthlib.oauth1.rfc5849.signature",
+    "requests_oauthlib",
+    "woo_connector",
+    "woo_connector.http",
+)
+"""Loggers that see request URLs or headers. A filter on a logger only sees that logger's own
+records, not its children's, so each is named."""
+
+
+class RedactingFilter(logging.Filter):
+    """Formats the record once and masks credentials in the result (urllib3 logs the full URL
+    with ``consumer_secret`` or ``oauth_signature`` at DEBUG). Runs only for enabled levels."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is dropped to its raw msg, redacted
+            text = str(record.msg)
+        record.msg = redact_text(text)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Put the redacting filter on every logger in :data:`LOGGERS` (idempotent)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

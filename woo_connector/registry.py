@@ -21,16 +21,18 @@ import yaml
 from . import dry_run
 from .bundle import bundle
 from .client import ClientPool, WooClient
-from .connection import Connection
+from .connection import Connection, connection_error
 from .errors import (
     BadResponseError,
     ConfigError,
+    ContractError,
     InternalError,
     InvalidInputError,
     UnknownToolError,
     WooConnectorError,
 )
 from .hookspecs import ToolFunction
+from .redact import redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
 from .validation import Checker, Problem, SchemaSet
@@ -39,12 +41,6 @@ TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 ANNOTATION_KEYS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 CONNECTION_SCHEMA = "connection.json"
 VERIFY_SCHEMA = "verify.output.json"
-
-
-class ContractError(ConfigError):
-    """The manifest, the schemas and the code disagree: a packaging bug, not a user's."""
-
-    code = "contract_error"
 
 
 @dataclass(frozen=True)
@@ -162,10 +158,7 @@ class Registry:
             return connection
         problems = self.schemas.problems(CONNECTION_SCHEMA, connection)
         if problems:
-            raise ConfigError(
-                "The connection is not valid: " + "; ".join(f"{p.pointer or '/'}: {p.message}" for p in problems),
-                details={"problems": [p.to_dict() for p in problems]},
-            )
+            raise connection_error(problems)
         return Connection.from_dict(connection)
 
     def client(self, connection: Mapping[str, Any] | Connection) -> WooClient:
@@ -209,7 +202,7 @@ class Registry:
 
 def _site_url_of(connection: Any) -> str | None:
     if isinstance(connection, Mapping) and isinstance(connection.get("site_url"), str):
-        return connection["site_url"]
+        return redact_url(connection["site_url"])
     return None
 
 

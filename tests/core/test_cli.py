@@ -117,4 +117,52 @@ def test_missing_connection_is_a_config_error(capsys) -> None:
 
 def test_unknown_tool(capsys) -> None:
     code, out, _ = run(capsys, "invoke", "delete-store", "--input", "{}")
-    assert code == 1 and json.loads(out)["error"]["code"] == "unknown_tool"
+    assert code == 2 and json.loads(out)["error"]["code"] == "unknown_tool"  # a command error
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"\xff\xfe{}", "not UTF-8"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested"),
+    (b'{"id": ' + b"[" * 70 + b"]" * 70 + b"}", "nested"),
+    (b"{not json", "not valid JSON"),
+])
+def test_bad_input_files_are_json_errors_not_tracebacks(capsys, tmp_path: Path, content: bytes, what: str) -> None:
+    path = tmp_path / "payload.json"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "invoke", "get-order", "--input", f"@{path}")
+    error = json.loads(out)["error"]
+    assert code == 2 and error["code"] == "invalid_input" and what in error["message"]
+    assert "Traceback" not in err
+
+
+def test_a_connection_file_that_is_not_utf8_is_a_config_error(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "conn.json"
+    path.write_bytes(b'{"consumer_secret": "cs_\xff"')
+    code, out, err = run(capsys, "verify", "--connection", str(path))
+    assert code == 1 and json.loads(out)["error"]["code"] == "config_error" and "Traceback" not in err
+
+
+def test_an_unforeseen_failure_is_still_one_json_error(capsys, monkeypatch) -> None:
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom at https://s/?consumer_secret=cs_" + "ab" * 20)
+
+    monkeypatch.setattr(cli, "read_payload", explode)
+    code, out, err = run(capsys, "invoke", "get-order", "--input", "{}")
+    error = json.loads(out)["error"]
+    assert code == 1 and error["code"] == "internal_error" and "boom" in error["message"]
+    assert "ab" * 20 not in out + err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_verbose_flag_before_or_after_the_subcommand(capsys, where: str) -> None:
+    argv = ["-v", "tools"] if where == "before" else ["tools", "-v"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "list-orders" in out
+
+
+def test_demo_against_a_store_that_is_not_the_sandbox_asks_for_yes(capsys, conn_file: Path) -> None:
+    with responses.RequestsMock() as rsps:
+        register(rsps, 2, url=SITE + "/wp-json/")  # a real store's /wp-json/ root
+        code, out, err = run(capsys, "demo", "--connection", str(conn_file))
+        assert [c.request.method for c in rsps.calls] == ["GET"]  # nothing written
+    assert code == 2 and "--yes" in err

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+import responses
+
+from woo_connector.auth import AUTH_MODE_NAMES, AUTH_MODES, AUTO_BY_SCHEME
+from woo_connector.client import WooClient
 from woo_connector.connection import Connection, normalise_site_url
-from woo_connector.errors import ConfigError
+from woo_connector.errors import ConfigError, RateLimitedError
+from woo_connector.registry import load
 from woo_connector.query import php_pairs
 from woo_connector.response import decode_json
 
@@ -69,3 +76,47 @@ def test_missing_ca_bundle_is_a_config_error(tmp_path) -> None:
         Connection.from_dict({"site_url": "https://s.example", "consumer_key": "ck", "consumer_secret": "cs",
                               "ca_bundle": str(tmp_path / "nope.pem")})
     assert info.value.details["fields"] == ["ca_bundle"]
+
+
+# -- issue 6/7: auth table, call budget, redacted schema messages ----------------------------
+
+def test_the_auth_table_is_what_the_schema_offers() -> None:
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "connection.json").read_text())
+    assert tuple(schema["properties"]["auth"]["enum"]) == AUTH_MODE_NAMES
+    assert set(AUTO_BY_SCHEME.values()) <= set(AUTH_MODES)
+    for name, mode in AUTH_MODES.items():
+        assert mode.schemes and mode.hint_401.strip(), name
+
+
+def test_a_retry_after_longer_than_the_budget_returns_at_once() -> None:
+
+    waits: list[float] = []
+    conn = Connection.from_dict({"site_url": "https://shop.example", "consumer_key": "ck_1",
+                                 "consumer_secret": "cs_1", "call_budget": 30})
+    client = WooClient(conn, sleep=waits.append)
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://shop.example/wp-json/wc/v3/orders", status=429, headers={"Retry-After": "3600"},
+                 json={"code": "rest_too_many_requests", "message": "Slow down.", "data": {"status": 429}})
+        try:
+            client.get("/orders")
+        except RateLimitedError as exc:
+            assert exc.details["retry_after"] == 3600 and exc.details["call_budget"] == 30
+        else:
+            raise AssertionError("a 429 must fail")
+        assert len(rsps.calls) == 1 and waits == []
+
+
+def test_schema_messages_never_quote_a_secret_or_userinfo() -> None:
+
+    registry = load()
+    for bad in ({"site_url": "https://shop.example", "consumer_key": "ck_1", "consumer_secret": ["cs_SECRETVALUE"]},
+                {"site_url": "ftp://user:hunter2@shop.example", "consumer_key": "ck_1", "consumer_secret": "cs_1"}):
+        try:
+            registry.connection(bad)
+        except ConfigError as exc:
+            text = json.dumps(exc.to_dict()) + repr(exc)
+            assert "cs_SECRETVALUE" not in text and "hunter2" not in text
+            assert exc.details["problems"]
+        else:
+            raise AssertionError("invalid connection accepted")

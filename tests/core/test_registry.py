@@ -148,14 +148,14 @@ def test_public_surface_is_pinned() -> None:
             "InvalidInputError", "UnknownToolError", "ConfigError", "AuthFailedError",
             "PermissionDeniedError", "NotFoundError", "InvalidRequestError", "RateLimitedError",
             "ServerError", "NetworkError", "RequestTimeoutError", "BadResponseError",
-            "RedirectRefusedError", "InternalError",
+            "RedirectRefusedError", "InternalError", "OutcomeUnknownError",
         ]
     )
     codes = {getattr(woo_connector, n).code for n in woo_connector.__all__ if n.endswith("Error")}
     assert {
         "invalid_input", "unknown_tool", "config_error", "auth_failed", "permission_denied",
         "not_found", "invalid_request", "rate_limited", "server_error", "network_error", "timeout",
-        "bad_response", "redirect_refused", "internal_error",
+        "bad_response", "redirect_refused", "internal_error", "outcome_unknown", "contract_error",
     } <= codes
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import socket
+from pathlib import Path
 
 import pytest
 import responses
 
 from captures import capture, register
 from woo_connector.registry import Registry, load
+from woo_connector.verify import REASONS
 
 SITE = "https://127.0.0.1:8443"
 API = SITE + "/wp-json/wc/v3"
@@ -39,14 +41,22 @@ def add(rsps: responses.RequestsMock, number: int, url: str) -> None:
     register(rsps, number, url=url, method="GET")
 
 
+# What POST /products/batch with {} answers (captures 290 and 291 of the shared store).
+READ_ONLY_401 = {"code": "woocommerce_rest_authentication_error",
+                 "message": "The API key provided does not have write permissions.", "data": {"status": 401}}
+
+
 def test_ok_reports_versions_and_auth(connector: Registry, conn: dict) -> None:
     with responses.RequestsMock() as rsps:
         add(rsps, 1, API)
         add(rsps, 219, API + "/system_status")
+        rsps.add("POST", API + "/products/batch", json=[], status=200)
         result = connector.verify(conn)
         assert "Authorization" not in rsps.calls[0].request.headers  # the index probe is anonymous
         assert rsps.calls[1].request.headers["Authorization"].startswith("Basic ")
-    assert result["ok"] is True
+        assert json.loads(rsps.calls[2].request.body) == {}  # the permission probe changes nothing
+    assert result["ok"] is True and result["permissions"] == "read_write"
+    assert "warnings" not in result
     assert result["wc_version"] == "10.0.2" and result["wp_version"] == "6.8.8"
     assert result["auth_method"] == "basic" and result["api_url"] == API
     assert "error" not in result
@@ -62,13 +72,33 @@ def test_wrong_secret(connector: Registry, conn: dict) -> None:
     assert result["error"]["code"] == "auth_failed" and "secret" in result["message"]
 
 
+def test_read_only_key_is_ok_with_a_warning(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        add(rsps, 219, API + "/system_status")
+        rsps.add("POST", API + "/products/batch", json=READ_ONLY_401, status=401)
+        result = connector.verify(conn)
+    assert result["ok"] is True and result["permissions"] == "read"
+    assert "read-only" in result["warnings"][0]
+
+
+def test_swapped_key_and_secret_are_named(connector: Registry, conn: dict) -> None:
+    with responses.RequestsMock() as rsps:
+        add(rsps, 1, API)
+        result = connector.verify({**conn, "consumer_key": conn["consumer_secret"], "consumer_secret": conn["consumer_key"]})
+    assert result["ok"] is False and result["error"]["reason"] == "swapped"
+    assert "swapped" in result["message"]
+
+
 def test_wrong_key_is_told_apart_from_a_stripped_header(connector: Registry, conn: dict) -> None:
     with responses.RequestsMock() as rsps:
         add(rsps, 1, API)
         add(rsps, 190, API + "/system_status")
-        add(rsps, 190, API + "/orders")  # the query-string probe is refused too
+        add(rsps, 190, API + "/orders")  # the key with a wrong secret: an unknown key gets cannot_view
         result = connector.verify({**conn, "consumer_key": "ck_" + "0" * 40})
-        assert "consumer_key=" in rsps.calls[2].request.url
+        probe = rsps.calls[2].request
+        assert "consumer_key=" in probe.url and conn["consumer_secret"] not in probe.url
+        assert "Authorization" not in probe.headers
     assert result["error"]["details"]["reason"] == "wrong_key"
     assert "consumer key" in result["message"]
 
@@ -77,8 +107,9 @@ def test_stripped_authorization_header_suggests_query_auth(connector: Registry, 
     with responses.RequestsMock() as rsps:
         add(rsps, 1, API)
         add(rsps, 189, API + "/system_status")  # what the store says when it sees no credentials
-        add(rsps, 194, API + "/orders")  # the same key in the query string works
+        add(rsps, 195, API + "/orders")  # the key with a wrong secret: the store knows the key
         result = connector.verify(conn)
+        assert conn["consumer_secret"] not in rsps.calls[2].request.url  # never the secret in a URL
     assert result["ok"] is False
     assert result["error"]["details"]["reason"] == "authorization_stripped"
     assert result["error"]["details"]["suggest"] == {"auth": "query"}
@@ -138,3 +169,10 @@ def test_no_secret_in_any_result(connector: Registry, conn: dict) -> None:
         add(rsps, 191, API + "/system_status")
         result = connector.verify(conn)
     assert conn["consumer_secret"] not in json.dumps(result)
+
+
+def test_every_verify_reason_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("The **verify hook**"):readme.index("## Errors")]
+    for reason in REASONS:
+        assert f"| `{reason}` |" in section, reason

@@ -6,6 +6,7 @@ import pytest
 
 import woo_connector.client as client_module
 from woo_connector import RateLimitedError, ServerError
+from woo_connector.errors import OutcomeUnknownError
 from woo_connector.registry import Registry
 
 
@@ -53,9 +54,10 @@ def test_503_is_retried_for_reads_only(connector: Registry, sandbox_https) -> No
 
     sandbox_https.requests_log.clear()
     sandbox_https.faults.server_errors = 1
-    with pytest.raises(ServerError) as info:
+    with pytest.raises(OutcomeUnknownError) as info:  # the store may have saved it: never retryable
         connector.invoke("update-order", {"id": order["id"], "customer_note": "once only"}, conn)
-    assert info.value.http_status == 503
+    assert info.value.http_status == 503 and not info.value.retryable
+    assert info.value.details["look_for"]["customer_note"] == "once only"
     assert [e[0] for e in sandbox_https.requests_log] == ["PUT"]  # a write is never retried blindly
 
 

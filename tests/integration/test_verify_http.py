@@ -65,3 +65,37 @@ def test_untrusted_certificate(connector: Registry, sandbox_https) -> None:
     result = connector.verify(conn)
     assert reason(result) == "tls" and "ca_bundle" in result["message"]
     assert connector.verify({**conn, "verify_ssl": False})["ok"] is True
+
+
+def test_permissions_are_read_without_changing_the_store(connector: Registry, store) -> None:
+    sandbox, conn = store
+    total = connector.invoke("list-products", {"per_page": 1}, conn)["total"]
+    result = connector.verify(conn)
+    assert result["ok"] is True and result["permissions"] == "read_write" and "warnings" not in result
+    ro = connector.verify(sandbox.connection("ro"))
+    assert ro["ok"] is True and ro["permissions"] == "read" and "read-only" in ro["warnings"][0]
+    assert connector.invoke("list-products", {"per_page": 1}, conn)["total"] == total
+
+
+def test_swapped_key_and_secret(connector: Registry, store) -> None:
+    _, conn = store
+    result = connector.verify({**conn, "consumer_key": conn["consumer_secret"], "consumer_secret": conn["consumer_key"]})
+    assert reason(result) == "swapped" and result["error"]["reason"] == "swapped"
+    assert conn["consumer_secret"] not in str(result)
+
+
+def test_the_stripped_header_probe_never_sends_the_secret(connector: Registry, sandbox_https) -> None:
+    sandbox_https.faults.strip_authorization = True
+    conn = sandbox_https.connection()
+    assert reason(connector.verify(conn)) == "authorization_stripped"
+    probes = [names for method, path, names, status in sandbox_https.requests_log if "consumer_key" in names]
+    assert probes  # the key went in the query, with a deliberately wrong secret (the sandbox logs names only)
+    wrong = connector.verify({**conn, "consumer_key": "ck_" + "0" * 40})
+    assert reason(wrong) == "wrong_key"
+
+
+def test_a_site_url_with_a_bad_port_is_a_result_not_an_exception(connector: Registry) -> None:
+    result = connector.verify({"site_url": "http://[::1", "consumer_key": "ck_x", "consumer_secret": "cs_x"})
+    assert result["ok"] is False and result["error"]["code"] == "config_error"
+    result = connector.verify({"site_url": "https://u:pw@shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"})
+    assert result["ok"] is False and "pw" not in str(result)

@@ -22,7 +22,7 @@ PHP_NOTICE = (
 )
 """What PHP 8 prints with display_errors on, before WordPress gets to send its JSON."""
 
-_COUNTERS = ("rate_limit", "server_errors", "drop_connections", "html_error")
+_COUNTERS = ("rate_limit", "server_errors", "drop_connections", "html_error", "slow")
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Faults:
     """The knobs; see the module docstring. ``reset()`` turns them all off again."""
 
     latency: float = 0.0  # seconds added before every answer
+    slow: int = 0  # the next N requests wait slow_seconds before the store handles them (then save)
+    slow_seconds: float = 2.0
+    drip_seconds: float = 0.0  # spread every answer's body over this many seconds (a trickling upstream)
     rate_limit: int = 0  # answer the next N requests with 429 + Retry-After
     rate_limit_every: int = 0  # answer every Nth request with 429 (0: off)
     retry_after: int = 1  # the Retry-After value (seconds) sent with each 429

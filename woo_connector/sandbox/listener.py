@@ -85,6 +85,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if faults.latency > 0:
             time.sleep(faults.latency)
+        if faults.take("slow"):
+            time.sleep(faults.slow_seconds)
         host = self.headers.get("Host") or sandbox.url.partition("://")[2]
         base_url = f"{sandbox.scheme}://{host}"
         if faults.redirect:
@@ -113,8 +115,18 @@ class RequestHandler(BaseHTTPRequestHandler):
         if not self.close_connection:
             self.send_header("Connection", "keep-alive")
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        drip = self.server.sandbox.faults.drip_seconds
+        if drip <= 0 or len(canned.body) < 2:
             self.wfile.write(canned.body)
+            return
+        pieces = min(20, len(canned.body))
+        step = -(-len(canned.body) // pieces)
+        for start in range(0, len(canned.body), step):  # the headers went out at once; the body trickles
+            self.wfile.write(canned.body[start : start + step])
+            self.wfile.flush()
+            time.sleep(drip / pieces)
 
 
 class HTTPServer(ThreadingHTTPServer):

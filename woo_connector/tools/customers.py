@@ -7,6 +7,7 @@ from typing import Any
 from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
+from ..recovery import create_or_recover
 
 
 def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -19,7 +20,9 @@ def get_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 def create_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     """A duplicate email comes back as invalid_request with woo_code registration-error-email-exists."""
-    return client.post("/customers", dict(args))
+    return create_or_recover(
+        client, "/customers", args, key="email", query=lambda email: {"email": email, "role": "all"}
+    )
 
 
 @hookimpl

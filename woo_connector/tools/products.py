@@ -14,6 +14,8 @@ from ..errors import BadResponseError, WooConnectorError
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..query import store_query
+from ..recovery import create_or_recover, naming_created
+from ..response import error_from_woo
 from ..store_shape import store_object
 
 PRICE_FIELDS = ("regular_price", "sale_price")
@@ -67,10 +69,19 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     """
     fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
     wanted = [prices_as_strings(v) for v in args.get("variations") or []]
-    product = store_object(client.post("/products", fields), "create-product", needs=("id",))
+    product = store_object(
+        create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku}),
+        "create-product",
+        needs=("id",),
+    )
     if not wanted and product.get("type") != "variable":
         return product
+    with naming_created("product", product["id"]):
+        return _add_variations(client, product, wanted)
 
+
+def _add_variations(client: WooClient, product: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, Any]:
+    """The variations in batches of 100; a failure after this point names the product's id."""
     created: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for offset in range(0, len(wanted), BATCH_LIMIT):
@@ -82,7 +93,9 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
             continue
         results = answer.get("create") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(chunk):
-            problem = BadResponseError("The store's batch answer did not list one result per variation.").to_dict()
+            problem = BadResponseError(
+                "The store's batch answer did not list one result per variation.", reason="batch_shape"
+            ).to_dict()
             errors.extend(_failure(offset + i, v, problem) for i, v in enumerate(chunk))
             continue
         for i, (sent, result) in enumerate(zip(chunk, results)):
@@ -103,15 +116,7 @@ def _failure(index: int, sent: Mapping[str, Any], error: dict[str, Any]) -> dict
 
 
 def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
-    data = error.get("data") if isinstance(error.get("data"), Mapping) else {}
-    return {
-        "code": "invalid_request",
-        "message": str(error.get("message") or "The store refused this variation."),
-        "retryable": False,
-        "http_status": data.get("status") if isinstance(data.get("status"), int) else None,
-        "woo_code": error.get("code") if isinstance(error.get("code"), str) else None,
-        "details": {"params": data["params"]} if isinstance(data.get("params"), Mapping) else {},
-    }
+    return error_from_woo(error).to_dict()
 
 
 def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from urllib.parse import unquote
 from ..client import WooClient
 from ..errors import InvalidInputError
 from ..hookspecs import Register, hookimpl
-from ..redact import redact_headers
+from ..query import refused_query_names
+from ..redact import redact_headers, redact_value
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_\-.,:;=@+~()!*$']*$")
 
@@ -50,10 +51,17 @@ def safe_path(path: str) -> str:
 def raw_api_request(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     method = str(args.get("method", "GET")).upper()
     path = safe_path(args["path"])
+    refused = refused_query_names(args.get("query"))
+    if refused:
+        raise InvalidInputError(
+            "query " + "; ".join(f"{name!r} {why}" for name, why in refused) + ".",
+            details={"problems": [{"pointer": "/query/" + n.replace("~", "~0").replace("/", "~1"), "message": w}
+                                  for n, w in refused]},
+        )
     resp = client.request(
         method, path, params=args.get("query") or None, json=args.get("body"), require_json=False
     )
-    return {"status": resp.status, "headers": redact_headers(resp.headers), "body": resp.data}
+    return {"status": resp.status, "headers": redact_headers(resp.headers), "body": redact_value(resp.data)}
 
 
 @hookimpl
