@@ -18,7 +18,7 @@ from bench.scenarios import Config, run
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 orders, few rounds (< 1 min)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 500 orders, few rounds (< 1 min)")
     parser.add_argument("--json", metavar="FILE", help="also write the full report (every sample) as JSON")
     for field in dataclasses.fields(Config):
         parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(field.default), default=None,

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -31,6 +31,17 @@ API_PATH = "/wp-json/wc/v3"
 
 class Unavailable(Exception):
     """This contender cannot run in this checkout or environment; the message says why."""
+
+
+def walk_pages(fetch: Callable[[int], tuple[list[Any], int]]) -> Iterator[dict[str, Any]]:
+    """Items of page 1, 2, ... until the total the store announced (or an empty page)."""
+    page, pages = 1, 1
+    while page <= pages:
+        items, pages = fetch(page)
+        yield from items
+        if not items:
+            return
+        page += 1
 
 
 def raw_threads_name(workers: int) -> str:
@@ -73,13 +84,7 @@ class RawSession:
         return resp.json(), int(resp.headers.get("X-WP-TotalPages", "1"))
 
     def iter_items(self, per_page: int) -> Iterator[dict[str, Any]]:
-        page, pages = 1, 1
-        while page <= pages:
-            items, pages = self.page(self.session, page, per_page)
-            yield from items
-            if not items:
-                return
-            page += 1
+        return walk_pages(lambda page: self.page(self.session, page, per_page))
 
     def keep(self, per_page: int) -> list[dict[str, Any]]:
         return list(self.iter_items(per_page))
@@ -136,17 +141,13 @@ class Official:
         resp.raise_for_status()
         return resp.json()
 
+    def page(self, page: int, per_page: int) -> tuple[list[Any], int]:
+        resp = self.api.get("orders", params={"per_page": per_page, "page": page})
+        resp.raise_for_status()
+        return resp.json(), int(resp.headers.get("X-WP-TotalPages", "1"))
+
     def iter_items(self, per_page: int) -> Iterator[dict[str, Any]]:
-        page, pages = 1, 1
-        while page <= pages:
-            resp = self.api.get("orders", params={"per_page": per_page, "page": page})
-            resp.raise_for_status()
-            items = resp.json()
-            pages = int(resp.headers.get("X-WP-TotalPages", "1"))
-            yield from items
-            if not items:
-                return
-            page += 1
+        return walk_pages(lambda page: self.page(page, per_page))
 
     def keep(self, per_page: int) -> list[dict[str, Any]]:
         return list(self.iter_items(per_page))

@@ -1,11 +1,12 @@
 """Where a get-order call spends its time: cProfile of S1, then the suspects timed one by one.
 
-``python -m bench.profile_s1 [calls]``. Part 1 profiles the connector and the raw Session over
-HTTP (OAuth 1.0a) and HTTPS (Basic) against the sandbox in a child process, and prints the
-cumulative µs per call of the functions that matter (profiler overhead included: read them as
-shares). Part 2 times each suspect alone, without the profiler, on the same real payloads: the
-µs figures bench/PROFILE.md quotes. Part 3 compares jsonschema with compiled validators on a
-real get-order output and a real 100-order list-orders output.
+``python -m bench.profile_s1 [calls]``. Part 1 profiles the connector and the raw Session over HTTP
+(OAuth 1.0a) and HTTPS (Basic) against the sandbox in a child process, and prints the cumulative
+CPU µs per call of the functions that matter (the profiler's timer is process time, so waiting for
+the store is not counted; profiler overhead is, so read them as shares). Part 2 times each suspect
+alone, without the profiler, on the same real payloads: the µs figures bench/PROFILE.md quotes.
+Part 3 compares jsonschema with compiled validators on a real get-order output and a real 100-order
+list-orders output.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import cProfile
 import copy
 import pstats
 import sys
+import time
 import timeit
 from typing import Any, Callable
 
@@ -52,7 +54,7 @@ def profile(call: Callable[[], Any], calls: int) -> dict[str, float]:
     """µs per call (cumulative, profiler overhead included) of every suspect seen."""
     for _ in range(5):
         call()
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU only: the wait for the store is not ours
     profiler.enable()
     for _ in range(calls):
         call()
@@ -144,6 +146,77 @@ def agreement(check: Callable[[Any], bool], reference: Callable[[Any], bool], or
     return "agrees with jsonschema on every broken order" if not differ else "DISAGREES on: " + ", ".join(differ)
 
 
+def transport_variants(http: dict[str, Any], order_id: int, calls: int) -> list[tuple[str, float]]:
+    """CPU µs per signed GET of one order through three ways into requests, same auth, same socket.
+
+    (a) is what WooClient does today; (b) skips Session.request's merging (prepare the request
+    directly, hand it to Session.send); (c) also skips Session.send (hooks, cookie extraction,
+    redirect bookkeeping) by calling the mounted adapter. All three re-sign every request.
+    """
+    from woo_connector.auth import WooOAuth1
+
+    url = f"{http['site_url']}/wp-json/wc/v3/orders/{order_id}"
+    auth = WooOAuth1(http["consumer_key"], http["consumer_secret"])
+    session = requests.Session()
+    session.trust_env = False
+    headers = {"User-Agent": "bench", "Accept": "application/json", "Accept-Encoding": "gzip, deflate",
+               "Connection": "keep-alive"}
+    adapter = session.get_adapter(url)
+    send_options = {"timeout": (10, 30), "verify": True, "proxies": {}, "stream": False, "cert": None}
+
+    def today() -> Any:
+        return session.request("GET", url, params=[], auth=auth, timeout=(10, 30), allow_redirects=False).content
+
+    def prepared() -> requests.PreparedRequest:
+        request = requests.PreparedRequest()
+        request.prepare(method="GET", url=url, headers=headers, params=[], auth=auth)
+        return request
+
+    def via_session_send() -> Any:
+        return session.send(prepared(), allow_redirects=False, **send_options).content
+
+    def via_adapter() -> Any:
+        return adapter.send(prepared(), **send_options).content
+
+    rows = []
+    for label, fn in (("(a) Session.request (WooClient today)", today),
+                      ("(b) PreparedRequest.prepare + Session.send", via_session_send),
+                      ("(c) PreparedRequest.prepare + HTTPAdapter.send", via_adapter)):
+        for _ in range(5):
+            fn()
+        began = time.process_time()
+        for _ in range(calls):
+            fn()
+        rows.append((label, (time.process_time() - began) / calls * 1e6))
+    session.close()
+    return rows
+
+
+def input_validator_costs(http: dict[str, Any], https: dict[str, Any], order_id: int) -> list[tuple[str, float, float]]:
+    """(payload, µs with SchemaSet.problems, µs with jsonschema_rs.is_valid) for invoke's own checks."""
+    import woo_connector
+    from woo_connector.bundle import bundle
+
+    registry = woo_connector.load()
+    schemas = registry.schemas
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return []
+    payloads = [("get-order.input.json", {"id": order_id}),
+                ("list-orders.input.json", {"status": ["processing", "on-hold"], "per_page": 100, "all_pages": True,
+                                            "modified_after": "2026-11-26T07:09:35Z", "_fields": ["id", "total"]}),
+                ("connection.json", https)]
+    rows = []
+    for name, payload in payloads:
+        fast = jsonschema_rs.Draft202012Validator(bundle(schemas, name), validate_formats=True)
+        assert fast.is_valid(payload) and not schemas.problems(name, payload)
+        rows.append((name, per_call_us(lambda: schemas.problems(name, payload)),
+                     per_call_us(lambda: fast.is_valid(payload), 3000)))
+    registry.close()
+    return rows
+
+
 def validator_costs(http: dict[str, Any], order_id: int) -> list[tuple[str, str, float, float]]:
     """(validator, outcome, µs on one get-order output, µs on one 100-order list-orders output)."""
     import woo_connector
@@ -207,7 +280,7 @@ def main(calls: int = 200) -> None:
         order_id = probe.page(probe.session, 1, 1)[0][0]["id"]
         probe.close()
         print(f"calibration: sum(range(1000)) takes {calibration_us():.1f} µs on this machine now\n")
-        print(f"# Part 1: cProfile, {calls} get-order calls each (µs per call, cumulative, profiler overhead included)\n")
+        print(f"# Part 1: cProfile, {calls} get-order calls each (CPU µs per call, cumulative, profiler overhead included)\n")
         for scheme, conn in (("HTTP + OAuth 1.0a", http), ("HTTPS + Basic", https)):
             for name in (clients.RAW, clients.CONNECTOR, clients.CONNECTOR_STRICT):
                 contender = clients.make(name, conn)
@@ -217,10 +290,16 @@ def main(calls: int = 200) -> None:
                 for label, value in figures.items():
                     print(f"  {value:9.0f}  {label}")
                 print()
-        print("# Part 2: suspects alone (µs per call, best of 5, no profiler)\n")
+        print("# Part 2: suspects alone (µs per call, best of 3, no profiler)\n")
         for label, value in suspects_alone(http, https, order_id):
             print(f"  {value:9.1f}  {label}")
-        print("\n# Part 3: output validation (µs per validation, best of 5)\n")
+        print(f"\n# Part 2b: transport variants (CPU µs per signed GET, {calls} calls each)\n")
+        for label, value in transport_variants(http, order_id, calls):
+            print(f"  {value:9.1f}  {label}")
+        print("\n# Part 2c: input validation (µs: SchemaSet.problems vs jsonschema_rs.is_valid, best of 3)\n")
+        for name, slow, fast in input_validator_costs(http, https, order_id):
+            print(f"  {slow:9.1f}  {fast:9.1f}  {name}")
+        print("\n# Part 3: output validation (µs per validation, best of 3: one order, one 100-order page)\n")
         for label, outcome, one, many in validator_costs(http, order_id):
             print(f"  {one:10.1f}  {many:11.1f}  {label} [{outcome}]")
 

@@ -40,8 +40,8 @@ class Config:
 
     @classmethod
     def quick(cls) -> "Config":
-        """Smoke run, well under a minute: 1,000 orders, few calls, one S2 round of each."""
-        return cls(orders=1_000, s1_calls=60, s1_rounds=3, s2_rounds=1, s3_rounds=1)
+        """Smoke run, well under a minute: 500 orders, few calls, one S2 and S3 round."""
+        return cls(orders=500, s1_calls=40, s1_rounds=3, s2_rounds=1, s3_rounds=1)
 
 
 def run(config: Config, log: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
