@@ -23,7 +23,7 @@ def _row_by_name(sc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def summary(report: dict[str, Any]) -> str:
     """Issue 8's table: S1 and S2 as ratios to the raw Session (wall, and CPU), S3 as MB of growth."""
-    lines = ["| scenario | " + " | ".join(SUMMARY_COLUMNS) + " | woo-connector, best extra |",
+    lines = ["| scenario | " + " | ".join(SUMMARY_COLUMNS) + " | woo-connector, other modes |",
              "|---|" + "---|" * (len(SUMMARY_COLUMNS) + 1)]
     for sc in report["scenarios"]:
         rows = _row_by_name(sc)
