@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from bench import clients
 from bench.stats import Row, rotated, scenario
-from bench.store_process import REPO, StoreProcess
+from bench.store_process import REPO, StoreProcess, child_env
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,8 @@ def s3(config: Config, conn: dict[str, Any], order_id: int, log: Callable[[str],
 def _child(config: Config, conn: dict[str, Any], order_id: int, contender: str, mode: str) -> dict[str, Any]:
     job = {"contender": contender, "mode": mode, "per_page": config.per_page, "workers": config.workers,
            "order_id": order_id, "conn": conn}
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, "-m", "bench.memory_child"], input=json.dumps(job), text=True,
-                          capture_output=True, cwd=REPO, env=env, timeout=600)
+                          capture_output=True, cwd=REPO, env=child_env(), timeout=600)
     if done.returncode != 0:
         from woo_connector.redact import redact_text  # a traceback may carry a signed URL
 

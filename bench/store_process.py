@@ -24,6 +24,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 
 
+def child_env() -> dict[str, str]:
+    """Our environment with the repository on PYTHONPATH, so children import ``bench`` too."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+
+
 class StoreProcess:
     """Parent-side handle: ``with StoreProcess(orders=10_000) as store: store.connections["http"]``."""
 
@@ -34,10 +39,9 @@ class StoreProcess:
         self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> "StoreProcess":
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "bench.store_process", "--orders", str(self.orders), "--seed", str(self.seed)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO, env=child_env(),
         )
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
