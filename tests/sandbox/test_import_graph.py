@@ -12,10 +12,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "woo_connector"
 SANDBOX = "woo_connector.sandbox"
-LAZY_COMMANDS = {("cli.py", "main"), ("demo.py", "run_demo")}
+LAZY_COMMANDS = {("cli.py", "_main"), ("demo.py", "run_demo")}
 """Where the runtime may start the sandbox: the CLI's ``sandbox``/``demo`` commands, lazily.
 
-``cli.main`` dispatches both commands and ``demo.run_demo`` is the demo command itself."""
+``cli._main`` dispatches both commands and ``demo.run_demo`` is the demo command itself."""
 
 
 def module_name(path: Path) -> str:
