@@ -9,8 +9,11 @@ mistake fails at load time in CI rather than at 3 a.m. inside a customer's workf
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -32,7 +35,7 @@ from .errors import (
     WooConnectorError,
 )
 from .hookspecs import ToolFunction
-from .redact import redact_url
+from .redact import redact_text, redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
 from .validation import Checker, Problem, SchemaSet
@@ -41,6 +44,9 @@ TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 ANNOTATION_KEYS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 CONNECTION_SCHEMA = "connection.json"
 VERIFY_SCHEMA = "verify.output.json"
+CONNECTIONS_KEPT = 32  # validated connection dicts remembered, as many as the client pool keeps
+
+log = logging.getLogger("woo_connector.output")
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ class Registry:
         self._pool = pool or ClientPool()
         self._tools = _join(self.manifest, schemas, functions, version)
         self._checkers: dict[str, Checker] = {}
+        self._connections: OrderedDict[tuple[Any, ...], Connection] = OrderedDict()
+        self._connections_lock = threading.Lock()
+        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"Registry({self.manifest.get('id')!r}, tools={len(self._tools)})"
@@ -107,6 +116,7 @@ class Registry:
     # -- running ----------------------------------------------------------------------------
     def invoke(self, tool: str, payload: Any, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Validate, run one tool with a pooled client, check the result. Raises WooConnectorError."""
+        self._local.output_problems = []
         spec = self.tool(tool)
         args = self.check_input(spec.name, payload)
         preview = dry_run.requested(args)
@@ -128,8 +138,33 @@ class Registry:
         if isinstance(client, dry_run.RecordingClient):
             result = client.result()
         if self.validate_output:
-            self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
+            self._check_result(spec, result, refuse=bool(spec.annotations.get("readOnlyHint")) or bool(preview))
         return result
+
+    @property
+    def last_output_problems(self) -> list[dict[str, str]]:
+        """What strict output validation found wrong in the answer to this thread's last ``invoke``
+        of a write tool (``[]`` when nothing, or when validation is off).
+
+        A write the store has done must not come back as an error because its answer has a shape
+        we did not expect: the host would retry it and write twice. So such a mismatch is logged
+        (warning, logger ``woo_connector.output``) and kept here, and the result is returned. A
+        read, which can simply be repeated, is refused with ``bad_response`` instead.
+        """
+        return list(getattr(self._local, "output_problems", []))
+
+    def _check_result(self, spec: ToolSpec, result: Any, *, refuse: bool) -> None:
+        problems = self._checker(spec.name, "output").problems(result)
+        if not problems:
+            return
+        if refuse:
+            self._refuse_output(problems, f"{spec.name} output")
+        found = [{"pointer": p.pointer, "message": redact_text(p.message)} for p in problems]
+        self._local.output_problems = found
+        log.warning(
+            "%s succeeded, but its answer does not match the output schema: %s",
+            spec.name, "; ".join(f"{p['pointer'] or '/'}: {p['message']}" for p in found[:10]),
+        )
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Check a connection's credentials; a failed check is a result (ok false), not an exception."""
@@ -154,12 +189,27 @@ class Registry:
         return result
 
     def connection(self, connection: Mapping[str, Any] | Connection) -> Connection:
+        """The validated connection; a dict seen before is not checked again (its schema check
+        and ``from_dict`` cost more than the rest of a small call)."""
         if isinstance(connection, Connection):
             return connection
+        key = _frozen(connection)
+        if key is not None:
+            with self._connections_lock:
+                known = self._connections.get(key)
+                if known is not None:
+                    self._connections.move_to_end(key)
+                    return known
         problems = self.schemas.problems(CONNECTION_SCHEMA, connection)
         if problems:
             raise connection_error(problems)
-        return Connection.from_dict(connection)
+        conn = Connection.from_dict(connection)
+        if key is not None:
+            with self._connections_lock:
+                self._connections[key] = conn
+                while len(self._connections) > CONNECTIONS_KEPT:
+                    self._connections.popitem(last=False)
+        return conn
 
     def client(self, connection: Mapping[str, Any] | Connection) -> WooClient:
         return self._pool.client_for(self.connection(connection))
@@ -198,6 +248,22 @@ class Registry:
 
     def close(self) -> None:
         self._pool.clear()
+        with self._connections_lock:
+            self._connections.clear()
+
+
+def _frozen(connection: Any) -> tuple[Any, ...] | None:
+    """A hashable copy of a connection dict (types included: ``True`` and ``1`` are equal in
+    Python but not to the schema), or None when a value cannot be hashed (the check then runs
+    and says what is wrong). Kept in memory only, like the client pool's key: never shown."""
+    if not isinstance(connection, Mapping):
+        return None
+    try:
+        key = tuple(sorted((k, type(v).__name__, v) for k, v in connection.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _site_url_of(connection: Any) -> str | None:

@@ -2,6 +2,13 @@
 
 A host shows a person (or an agent) one message for a bad payload; it should list every field
 that is wrong, as JSON pointers, not just the first one jsonschema happens to find.
+
+Speed: a host invokes thousands of small calls, and strict output validation checks every order
+of every page. jsonschema needs ~100 µs for a get-order input and ~15 ms for one order; the
+compiled jsonschema-rs validator says yes or no in well under 1% of that. So a :class:`Checker`
+asks jsonschema-rs first and runs jsonschema only when the answer is no, to name the fields:
+jsonschema stays the judge (a "no" it does not confirm is a pass), and jsonschema-rs is handed
+jsonschema's own format checks, so both read ``format`` alike.
 """
 
 from __future__ import annotations
@@ -16,6 +23,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+try:
+    import jsonschema_rs
+except ImportError:  # no wheel for this platform: jsonschema alone, same verdicts, slower
+    jsonschema_rs = None
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -33,6 +45,61 @@ def _real_date(value: object) -> bool:
         return True  # formats only judge strings; the type keyword judges the rest
     date.fromisoformat(value[:10])
     return True
+
+
+def _format_check(name: str) -> Any:
+    """jsonschema's check for one format, as the yes/no callback jsonschema-rs takes."""
+    return lambda value: FORMAT_CHECKER.conforms(value, name)
+
+
+def fast_validator(schema: dict[str, Any]) -> Any | None:
+    """A compiled jsonschema-rs validator for a self-contained schema, or None when there is none
+    to trust: jsonschema-rs missing, a schema it refuses, or a recursive one (its validator
+    recurses on the native stack, so a deep enough payload would crash the process instead of
+    raising; jsonschema raises RecursionError, which the host gets as a structured error)."""
+    if jsonschema_rs is None or _recursive(schema):
+        return None
+    formats = {name: _format_check(name) for name in FORMAT_CHECKER.checkers}
+    try:
+        return jsonschema_rs.Draft202012Validator(schema, formats=formats, validate_formats=True)
+    except Exception:  # noqa: BLE001 - any refusal only means: check with jsonschema alone
+        return None
+
+
+def _recursive(schema: dict[str, Any]) -> bool:
+    """Whether the schema's ``$ref``s can loop (or leave the document, which we cannot follow)."""
+    defs = schema.get("$defs") if isinstance(schema.get("$defs"), dict) else {}
+    graph: dict[str, set[str]] = {}
+    for key, node in [("#", {k: v for k, v in schema.items() if k != "$defs"}), *defs.items()]:
+        targets: set[str] = set()
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for name, inner in item.items():
+                    if name in ("$ref", "$dynamicRef", "$recursiveRef") and isinstance(inner, str):
+                        if not inner.startswith("#/$defs/") and inner != "#":
+                            return True
+                        targets.add(inner if inner == "#" else inner.split("/")[2])
+                    else:
+                        stack.append(inner)
+            elif isinstance(item, list):
+                stack.extend(item)
+        graph[key] = targets
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def loops(key: str) -> bool:
+        if state.get(key) == 1:
+            return True
+        if state.get(key) == 2:
+            return False
+        state[key] = 1
+        if any(loops(target) for target in graph.get(key, ())):
+            return True
+        state[key] = 2
+        return False
+
+    return loops("#")
 
 
 @dataclass(frozen=True)
@@ -95,6 +162,7 @@ class Checker:
 
     validator: Draft202012Validator
     resolver: Resolver[Any]
+    fast: Any = None  # jsonschema-rs validator of the same schema, asked first when present
 
     @classmethod
     def of(cls, schema: dict[str, Any]) -> Checker:
@@ -102,10 +170,16 @@ class Checker:
         uri = "urn:woo-connector:bundled"
         registry: Registry[Any] = Registry().with_resource(uri, Resource.from_contents(schema, default_specification=DRAFT202012))
         validator = Draft202012Validator(schema, registry=registry, format_checker=FORMAT_CHECKER)
-        return cls(validator, registry.resolver(base_uri=uri))
+        return cls(validator, registry.resolver(base_uri=uri), fast_validator(schema))
 
     def problems(self, instance: Any) -> list[Problem]:
         """Every violation, deepest explanation first, one per pointer and message."""
+        if self.fast is not None:
+            try:
+                if self.fast.is_valid(instance):
+                    return []
+            except (ValueError, TypeError, OverflowError):
+                pass  # not JSON-shaped (a non-string key, say): jsonschema says what is wrong
         seen: set[tuple[str, str]] = set()
         out: list[Problem] = []
         for error in self.validator.iter_errors(instance):

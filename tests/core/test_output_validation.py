@@ -1,0 +1,166 @@
+"""Strict output validation: fast, the same verdicts as jsonschema, and never turning a write the
+store has done into an error (issue 7: the host would retry it and write twice)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+from typing import Any
+
+import pytest
+import responses
+from captures import all_captures, capture  # tests/ is on pythonpath (pyproject)
+
+import woo_connector
+from woo_connector.registry import Registry
+from woo_connector.validation import Checker, fast_validator
+
+CONN = {"site_url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_secretvalue"}
+ORDER_URL = "https://shop.example/wp-json/wc/v3/orders/727"
+
+
+def _order() -> dict[str, Any]:
+    return capture(19)["response"]["body"]
+
+
+def test_a_write_whose_answer_mismatches_returns_its_result_and_reports_it(
+    connector: Registry, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = _order()
+    answer["id"] = 727
+    answer["status"] = 3  # the schema says a string
+    with responses.RequestsMock() as rsps, caplog.at_level(logging.WARNING, "woo_connector.output"):
+        rsps.add("PUT", ORDER_URL, json=answer)
+        result = connector.invoke("update-order", {"id": 727, "customer_note": "x"}, CONN)
+    assert result["id"] == 727 and result["status"] == 3
+    problems = connector.last_output_problems
+    assert [p["pointer"] for p in problems] == ["/status"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "woo_connector.output"]
+    assert len(logged) == 1 and "update-order" in logged[0] and "/status" in logged[0]
+    assert "cs_secretvalue" not in logged[0]
+
+
+def test_the_next_call_starts_with_no_reported_problems(connector: Registry) -> None:
+    answer = _order()
+    answer["id"] = 727
+    answer["status"] = 3
+    with responses.RequestsMock() as rsps:
+        rsps.add("PUT", ORDER_URL, json=answer)
+        connector.invoke("update-order", {"id": 727, "customer_note": "x"}, CONN)
+        assert connector.last_output_problems
+        answer["status"] = "completed"
+        rsps.add("PUT", ORDER_URL, json=answer)
+        connector.invoke("update-order", {"id": 727, "customer_note": "y"}, CONN)
+    assert connector.last_output_problems == []
+
+
+def test_a_read_whose_answer_mismatches_is_refused(connector: Registry) -> None:
+    answer = _order()
+    answer["id"] = 727
+    answer["status"] = 3
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", ORDER_URL, json=answer)
+        with pytest.raises(woo_connector.BadResponseError) as info:
+            connector.invoke("get-order", {"id": 727}, CONN)
+    assert [p["pointer"] for p in info.value.details["problems"]] == ["/status"]
+    assert connector.last_output_problems == []
+
+
+# -- the compiled validator agrees with jsonschema ---------------------------------------------
+
+MUTATIONS = [
+    lambda o: o.__setitem__("id", "377"),
+    lambda o: o["line_items"][0].pop("product_id"),
+    lambda o: o["billing"].__setitem__("email", "not-an-email"),
+    lambda o: o.__setitem__("status", 3),
+    lambda o: o["meta_data"].append({"id": 1, "value": "x"}),
+    lambda o: o.__setitem__("date_created", "2026-02-31T10:00:00"),
+    lambda o: o.__setitem__("date_created", "2024-02-29T10:00:00"),
+    lambda o: o.__setitem__("date_created", "2023-02-29T10:00:00"),
+    lambda o: o.__setitem__("date_created", "２０26-11-26T18:00:00"),
+    lambda o: o.__setitem__("date_modified", None),
+    lambda o: o.__setitem__("total", 12.5),
+    lambda o: o.__setitem__("stauts", "completed"),
+    lambda o: o["billing"].__setitem__("cpf", "123"),
+    lambda o: o.__setitem__("line_items", {}),
+]
+
+
+def _instances() -> list[Any]:
+    """Every object the real store sent, each order also broken in the ways above."""
+    found: list[Any] = []
+    for _name, exchange in all_captures():
+        body = exchange["response"].get("body")
+        for item in body if isinstance(body, list) else [body]:
+            if isinstance(item, dict):
+                found.append(item)
+    orders = [item for item in found if "line_items" in item and item.get("line_items")][:6]
+    for order in orders:
+        for mutate in MUTATIONS:
+            broken = copy.deepcopy(order)
+            mutate(broken)
+            found.append(broken)
+    return found
+
+
+@pytest.mark.parametrize("tool", ["get-order", "get-product", "get-customer", "update-order", "create-product"])
+def test_the_compiled_validator_gives_jsonschemas_verdict(connector: Registry, tool: str) -> None:
+    checker = connector._checker(tool, "output")
+    assert checker.fast is not None
+    verdicts = {True: 0, False: 0}
+    for instance in _instances():
+        expected = checker.validator.is_valid(instance)
+        assert checker.fast.is_valid(instance) is expected, instance.get("id")
+        verdicts[expected] += 1
+    assert verdicts[True] >= 3 and verdicts[False] >= 20  # both answers were put to the test
+
+
+def test_input_checks_agree_and_still_name_every_field(connector: Registry) -> None:
+    checker = connector._checker("list-orders", "input")
+    slow = dataclasses.replace(checker, fast=None)
+    payloads = [{"per_page": 100, "modified_after": "2026-11-26T07:09:35Z"},
+                {"per_page": 0, "modified_after": "2026-02-30T00:00:00", "stauts": "x"},
+                {"status": ["processing", 5], "_fields": "id"}, {1: 2}, []]
+    for payload in payloads:
+        assert checker.problems(payload) == slow.problems(payload)
+    assert {p.pointer for p in checker.problems(payloads[1])} == {"/per_page", "/modified_after", "/stauts"}
+
+
+def test_a_recursive_schema_is_left_to_jsonschema() -> None:
+    """jsonschema-rs recurses on the native stack: a deep payload would crash, not raise."""
+    schema = {"$defs": {"n": {"type": "array", "items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}
+    assert fast_validator(schema) is None
+    assert fast_validator({"$defs": {"n": {"type": "array"}}, "items": {"$ref": "#/$defs/n"}}) is not None
+    deep: list[Any] = []
+    node = deep
+    for _ in range(3000):
+        node.append([])
+        node = node[0]
+    with pytest.raises(RecursionError):
+        Checker.of(schema).problems(deep)
+
+
+# -- the validated connection is remembered ----------------------------------------------------
+
+
+def test_a_connection_dict_is_checked_once_and_a_changed_one_again(connector: Registry) -> None:
+    first = connector.connection(dict(CONN))
+    assert connector.connection(dict(CONN)) is first
+    assert connector.connection({**CONN, "timeout": 5}).timeout == 5
+    with pytest.raises(woo_connector.ConfigError):
+        connector.connection({**CONN, "verify_ssl": 1})  # equal to True in Python, not to the schema
+    connector.connection({**CONN, "verify_ssl": True})
+    with pytest.raises(woo_connector.ConfigError):
+        connector.connection({**CONN, "verify_ssl": 1})
+    assert "cs_secretvalue" not in repr(connector)
+
+
+def test_where_the_compiled_validator_is_stricter_jsonschema_decides(connector: Registry) -> None:
+    """Python's ``$`` also matches before a final newline, Rust's does not: jsonschema-rs says no,
+    jsonschema yes. The fast "no" only sends the payload to jsonschema, whose verdict stands."""
+    checker = connector._checker("get-order", "output")
+    order = _order()
+    order["date_created"] = "2026-11-26T18:00:00\n"
+    assert checker.fast.is_valid(order) is False and checker.validator.is_valid(order) is True
+    assert checker.problems(order) == []
