@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
@@ -195,20 +196,39 @@ def matches_search(term: str, texts: Iterable[Any]) -> bool:
 # -- rendering ----------------------------------------------------------------------------------
 
 
+_LEAVES = frozenset({int, float, bool, type(None)})
+
+
 def rebase(value: Any, base_url: str) -> Any:
-    """Swap the stored placeholder origin for the one the client used."""
+    """Swap the stored placeholder origin for the one the client used (in a fresh copy).
+
+    Every list page walks every value of every order, so leaves (most values) are handled in
+    the comprehension itself rather than by a call each: that call was most of a page's cost.
+    """
     if isinstance(value, str):
         return value.replace(SITE, base_url) if SITE in value else value
     if isinstance(value, dict):
-        return {key: rebase(inner, base_url) for key, inner in value.items()}
+        return {key: inner if type(inner) in _LEAVES
+                else (inner.replace(SITE, base_url) if SITE in inner else inner) if type(inner) is str
+                else rebase(inner, base_url)
+                for key, inner in value.items()}
     if isinstance(value, list):
-        return [rebase(inner, base_url) for inner in value]
+        return [inner if type(inner) in _LEAVES
+                else (inner.replace(SITE, base_url) if SITE in inner else inner) if type(inner) is str
+                else rebase(inner, base_url)
+                for inner in value]
     return value
+
+
+def public(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored document without its internal ``_`` keys (not rebased: for parts of a document
+    that :func:`render` rebases as a whole afterwards, so no value is walked twice)."""
+    return {key: value for key, value in doc.items() if not key.startswith("_")}
 
 
 def render(doc: dict[str, Any], request: Request, link_block: dict[str, Any] | None = None) -> dict[str, Any]:
     """The public form of a stored document: internal ``_`` keys dropped, URLs rebased."""
-    out = {key: rebase(value, request.base_url) for key, value in doc.items() if not key.startswith("_")}
+    out = rebase(public(doc), request.base_url)
     if link_block is not None:
         out["_links"] = link_block
     return out
@@ -339,7 +359,10 @@ def list_response(
     }
     keys.update(sort_keys or {})
     key = keys.get(str(orderby), keys["id"])
-    docs = sorted(docs, key=key, reverse=(order == "desc" and orderby != "include"))
+    reverse = order == "desc" and orderby != "include"
+    fields = None if str(orderby) in (sort_keys or {}) else FIELD_KEYS.get(str(orderby))
+    ordered = _sorted_by_fields(docs, fields, reverse) if fields else None
+    docs = ordered if ordered is not None else sorted(docs, key=key, reverse=reverse)
 
     total = len(docs)
     pages = math.ceil(total / per_page) if total else 0
@@ -360,6 +383,22 @@ def list_response(
     if parts:
         headers["Link"] = ", ".join(parts)
     return Response(200, [out(doc) for doc in window], headers)
+
+
+# The default keys above as plain fields, where every document has them and they compare.
+FIELD_KEYS = {"id": ("id",), "date": ("date_created_gmt", "id"), "modified": ("date_modified_gmt", "id")}
+
+
+def _sorted_by_fields(docs: list[dict[str, Any]], fields: tuple[str, ...], reverse: bool) -> list[dict[str, Any]] | None:
+    """The same order as the default key, with the key read in C (every list page sorts the
+    whole collection: the Python key was most of a page's cost on 10,000 orders). None when a
+    document lacks a field or a value does not compare (None beside a date): the general key,
+    which reads a missing date as "", decides then. Values that do compare sort exactly as the
+    general key sorts them (a date that is "" or None everywhere ties, and the id decides)."""
+    try:
+        return sorted(docs, key=itemgetter(*fields), reverse=reverse)
+    except (KeyError, TypeError):
+        return None
 
 
 def already_trashed(post_type: str) -> ApiError:

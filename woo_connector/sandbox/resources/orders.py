@@ -17,7 +17,7 @@ from typing import Any
 
 from woo_connector.sandbox.collection import (
     already_trashed, echo_params,
-    ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, render,
+    ParamErrors, bool_param, int_param, is_int_text, links, list_param, list_response, public, render,
 )
 from woo_connector.sandbox.resources import meta as meta_rows
 from woo_connector.sandbox.resources import order_lines
@@ -64,8 +64,8 @@ def out(request: Request, order: dict[str, Any]) -> dict[str, Any]:
         extra["up"] = f"/orders/{order['parent_id']}"
     doc = dict(order)
     doc["meta_data"] = meta_rows.ordered(order["meta_data"])
-    doc["line_items"] = [render(line, request) for line in order["line_items"]]
-    doc["coupon_lines"] = [render(line, request) for line in order["coupon_lines"]]
+    doc["line_items"] = [public(line) for line in order["line_items"]]
+    doc["coupon_lines"] = [public(line) for line in order["coupon_lines"]]
     return render(doc, request, links(request, f"/orders/{order['id']}", "/orders", **extra))
 
 
