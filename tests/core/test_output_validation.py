@@ -164,3 +164,28 @@ def test_where_the_compiled_validator_is_stricter_jsonschema_decides(connector: 
     order["date_created"] = "2026-11-26T18:00:00\n"
     assert checker.fast.is_valid(order) is False and checker.validator.is_valid(order) is True
     assert checker.problems(order) == []
+
+
+def test_the_date_pattern_tried_first_matches_only_dates_that_exist() -> None:
+    """The compiled validator skips the woo-date-time callback when this pattern matches, so a
+    match must mean date.fromisoformat accepts the date (and every real date should match)."""
+    import re
+    from datetime import date
+
+    from woo_connector.validation import SURE_PASS
+
+    pattern = re.compile(SURE_PASS["woo-date-time"])
+    matched = 0
+    for year in (1000, 1200, 1600, 1700, 1900, 1996, 2000, 2023, 2024, 2100, 2400, 2999):
+        for month in range(0, 14):
+            for day in range(0, 33):
+                text = f"{year:04d}-{month:02d}-{day:02d}T10:00:00"
+                try:
+                    date.fromisoformat(text[:10])
+                    real = True
+                except ValueError:
+                    real = False
+                assert bool(pattern.match(text)) == real, text
+                matched += real
+    assert matched == sum(366 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 365
+                          for y in (1000, 1200, 1600, 1700, 1900, 1996, 2000, 2023, 2024, 2100, 2400, 2999))
