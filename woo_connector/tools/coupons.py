@@ -7,9 +7,12 @@ from typing import Any
 from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
+from ..sync import list_changes
 
 
 def list_coupons(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    if "cursor" in args or "since" in args:
+        return list_changes(client, "coupons", args)
     return list_collection(client, "/coupons", args)
 
 
