@@ -7,7 +7,7 @@ from typing import Any
 from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
-from ..sync import list_changes
+from ..sync.changes import list_changes
 
 
 def list_coupons(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

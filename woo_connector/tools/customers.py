@@ -8,7 +8,7 @@ from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..recovery import create_or_recover
-from ..sync import list_changes
+from ..sync.changes import list_changes
 
 
 def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..query import store_query
 from ..store_shape import store_object
-from ..sync import list_changes
+from ..sync.changes import list_changes
 
 
 def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

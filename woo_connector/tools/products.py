@@ -17,7 +17,7 @@ from ..query import store_query
 from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
 from ..store_shape import store_object
-from ..sync import list_changes
+from ..sync.changes import list_changes
 
 PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
