@@ -22,7 +22,7 @@ from typing import Any
 from ..client import WooClient
 from ..errors import WooConnectorError
 from .cursor import Cursor, start_cursor
-from .window import SETTLE_SECONDS, Window, count, last_page, store_clock, walk_down
+from .window import SETTLE_SECONDS, Window, count, last_page, store_clock, total_of, walk_down
 
 DEFAULT_PER_PAGE = 100
 CHUNK = 100  # ids per include request: WooCommerce's per_page maximum
@@ -203,20 +203,30 @@ def _customer_items(client: WooClient, kind: Resource, cursor: Cursor,
 
 def _trashed(client: WooClient, kind: Resource, cursor: Cursor,
              params: Mapping[str, Any], known: list[int]) -> Stage:
+    """Ids trashed inside the window. The trash is usually small: its first page (ids, stamps
+    and status only) is read straight away, and only when it does not hold everything is the
+    trash walked from its last page like the records."""
     window = Window(cursor.watermark, cursor.upper)  # type: ignore[arg-type]
     if window.empty:
         return
     per_page = cursor.per_page or DEFAULT_PER_PAGE
-    trash = {**{k: v for k, v in params.items() if k not in ("_fields", "status")},
-             **window.params(), "status": "trash"}
+    trash = {**{k: v for k, v in params.items() if k not in ("_fields", "status")}, **window.params(),
+             "status": "trash", "_fields": "id,date_modified_gmt,status"}
     start = cursor.page
     if start is None:
-        start = last_page(count(client, kind.path, trash)[0], per_page)
-    for page in walk_down(client, kind.path, {**trash, "_fields": "id,date_modified_gmt,status"},
-                          per_page=per_page, start=start, seen=cursor.seen):
-        # a store (or plugin) that ignores status=trash must not turn live records into deletes
-        ids = [int(item["id"]) for item in page.items if item.get("status") == "trash" and window.holds(item)]
-        yield ChangePage([], ids, cursor.at(page=page.number - 1, seen=page.ids).encode())
+        items, headers = client.fetch_page(kind.path, {**trash, "orderby": "id", "order": "asc"}, 1, per_page)
+        total = total_of(headers, kind.path)
+        if total <= per_page:
+            yield ChangePage([], _trashed_ids(items, window), cursor.at(page=0).encode())
+            return
+        start = last_page(total, per_page)
+    for page in walk_down(client, kind.path, trash, per_page=per_page, start=start, seen=cursor.seen):
+        yield ChangePage([], _trashed_ids(page.items, window), cursor.at(page=page.number - 1, seen=page.ids).encode())
+
+
+def _trashed_ids(items: list[dict[str, Any]], window: Window) -> list[int]:
+    """A store (or plugin) that ignores status=trash must not turn live records into deletes."""
+    return [int(item["id"]) for item in items if item.get("status") == "trash" and window.holds(item)]
 
 
 def _reconciled(client: WooClient, kind: Resource, cursor: Cursor,

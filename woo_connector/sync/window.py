@@ -74,10 +74,14 @@ def store_clock(headers: Mapping[str, str], settle_seconds: float) -> datetime:
 
 def count(client: WooClient, path: str, params: Mapping[str, Any]) -> tuple[int, Mapping[str, str]]:
     """How many records match (``X-WP-Total``), for the price of one id."""
-    items, headers = client.fetch_page(path, {**params, "_fields": "id"}, 1, 1)
+    _items, headers = client.fetch_page(path, {**params, "_fields": "id"}, 1, 1)
+    return total_of(headers, path), headers
+
+
+def total_of(headers: Mapping[str, str], path: str) -> int:
     lowered = {str(k).lower(): v for k, v in headers.items()}
     try:
-        return int(str(lowered["x-wp-total"]).strip()), headers
+        return int(str(lowered["x-wp-total"]).strip())
     except (KeyError, ValueError):
         raise BadResponseError(
             f"The store did not say how many records match (no X-WP-Total) on {path}; a sync walks "
