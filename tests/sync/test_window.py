@@ -167,6 +167,19 @@ def test_list_tools_are_all_or_nothing_so_their_resume_cursor_is_the_one_passed(
     assert len(again["items"]) == 250
 
 
+@pytest.mark.parametrize("skew", [timedelta(days=-900), timedelta(days=900)])
+def test_the_connectors_own_clock_never_matters(shop: FakeStore, client: WooClient, skew: timedelta) -> None:
+    """The store's clock runs years behind or ahead of this machine's: the window follows the store."""
+    shop.clock += skew
+    for order in shop.orders.values():  # the store's data is as old as the store's clock says
+        order["date_modified_gmt"] = gmt(shop.clock - timedelta(hours=1))
+    first = list_changes(client, "orders", {"cursor": ""})
+    shop.write(77)
+    settle(shop)
+    second = list_changes(client, "orders", {"cursor": first["next_cursor"]})
+    assert len(first["items"]) == 250 and [o["id"] for o in second["items"]] == [77]
+
+
 def test_without_the_stores_date_header_the_sync_refuses_to_guess(shop: FakeStore, client: WooClient) -> None:
     shop.date_header = False
     with pytest.raises(BadResponseError, match="Date header"):

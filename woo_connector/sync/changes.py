@@ -21,12 +21,14 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import WooConnectorError
+from ..pagination import CONNECTOR_OPTIONS
+from ..query import store_query
 from .cursor import Cursor, start_cursor
 from .window import SETTLE_SECONDS, Window, count, last_page, store_clock, total_of, walk_down
 
 DEFAULT_PER_PAGE = 100
 CHUNK = 100  # ids per include request: WooCommerce's per_page maximum
-CONNECTOR_KEYS = frozenset({"cursor", "since", "known_ids", "all_pages", "max_items", "page", "per_page"})
+SYNC_KEYS = frozenset({"cursor", "since", "known_ids"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ RESOURCES: dict[str, Resource] = {
 }
 
 
+Stage = Iterator["ChangePage"]
+StageFunction = Callable[[WooClient, "Resource", Cursor, Mapping[str, Any], list[int]], Stage]
+
+
 @dataclass(frozen=True)
 class ChangePage:
     """Records (latest state), ids deleted, and the cursor to store once both are written out."""
@@ -56,10 +62,9 @@ class ChangePage:
 
 def store_filters(args: Mapping[str, Any]) -> dict[str, Any]:
     """The payload's filters as the store reads them, with the fields a sync cannot do without."""
-    params = {k: v for k, v in args.items() if k not in CONNECTOR_KEYS}
-    fields = params.get("_fields")
-    if fields is not None:
-        names = fields if isinstance(fields, list) else str(fields).split(",")
+    params = store_query(args, omit=SYNC_KEYS | CONNECTOR_OPTIONS)
+    if "_fields" in params:
+        names = str(params["_fields"]).split(",")
         params["_fields"] = ",".join(dict.fromkeys([*names, "id", "date_modified_gmt"]))
     return params
 
@@ -138,8 +143,11 @@ def list_changes(client: WooClient, resource: str, args: Mapping[str, Any]) -> d
 
 # -- stages -----------------------------------------------------------------------------------
 
-Stage = Iterator[ChangePage]
-StageFunction = Callable[[WooClient, Resource, Cursor, Mapping[str, Any], list[int]], Stage]
+
+def _window_of(cursor: Cursor) -> Window:
+    if cursor.upper is None:  # stages run only once _open_window (or a resume cursor) set it
+        raise ValueError("the cursor's window has no upper bound yet")
+    return Window(cursor.watermark, cursor.upper)
 
 
 def _open_window(
@@ -168,7 +176,7 @@ def _open_window(
 
 def _window_items(client: WooClient, kind: Resource, cursor: Cursor,
                   params: Mapping[str, Any], known: list[int]) -> Stage:
-    window = Window(cursor.watermark, cursor.upper)  # type: ignore[arg-type]
+    window = _window_of(cursor)
     if window.empty or not cursor.page:
         return
     for page in walk_down(client, kind.path, {**params, **window.params()}, per_page=cursor.per_page or DEFAULT_PER_PAGE,
@@ -180,7 +188,7 @@ def _window_items(client: WooClient, kind: Resource, cursor: Cursor,
 def _customer_items(client: WooClient, kind: Resource, cursor: Cursor,
                     params: Mapping[str, Any], known: list[int]) -> Stage:
     """The window chosen from a projected walk of every customer, then fetched by id."""
-    window = Window(cursor.watermark, cursor.upper)  # type: ignore[arg-type]
+    window = _window_of(cursor)
     if window.empty:
         return
     per_page = cursor.per_page or DEFAULT_PER_PAGE
@@ -206,7 +214,7 @@ def _trashed(client: WooClient, kind: Resource, cursor: Cursor,
     """Ids trashed inside the window. The trash is usually small: its first page (ids, stamps
     and status only) is read straight away, and only when it does not hold everything is the
     trash walked from its last page like the records."""
-    window = Window(cursor.watermark, cursor.upper)  # type: ignore[arg-type]
+    window = _window_of(cursor)
     if window.empty:
         return
     per_page = cursor.per_page or DEFAULT_PER_PAGE

@@ -14,7 +14,7 @@ is why the answer can hold fewer than N partitions.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..client import WooClient
@@ -37,7 +37,7 @@ def plan_partitions(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     path = PATHS[tool]
     filters = {k: v for k, v in query.items() if k not in ("all_pages", "per_page", "_fields", "orderby", "order")}
     total, _ = count(client, path, filters)
-    boundaries: list[str] = []
+    boundaries: list[datetime] = []
     for k in range(1, wanted):
         position = k * total // wanted  # 0-based index of the record that opens partition k
         if position == 0:
@@ -46,18 +46,17 @@ def plan_partitions(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
             path, {**filters, "orderby": "date", "order": "asc", "_fields": "id,date_created_gmt"},
             position + 1, 1,
         )
-        if items and items[0].get("date_created_gmt"):
-            second = str(items[0]["date_created_gmt"])[:19]
-            if not boundaries or second > boundaries[-1]:
-                boundaries.append(second)
+        second = parse_gmt(items[0].get("date_created_gmt")) if items else None
+        if second is not None and (not boundaries or second > boundaries[-1]):
+            boundaries.append(second)
     payloads = []
-    edges: list[str | None] = [None, *boundaries, None]
+    edges: list[datetime | None] = [None, *boundaries, None]
     for lower, upper in zip(edges, edges[1:]):
         payload = {**query, "all_pages": True}
         if lower is not None:
-            payload["after"] = gmt_text(parse_gmt(lower) - timedelta(seconds=1)) + "Z"  # type: ignore[operator]
+            payload["after"] = f"{gmt_text(lower - timedelta(seconds=1))}Z"
         if upper is not None:
-            payload["before"] = upper + "Z"
+            payload["before"] = f"{gmt_text(upper)}Z"
         payloads.append(payload)
     return {"partitions": payloads, "total": total}
 
