@@ -53,7 +53,7 @@ def test_ten_rounds_under_churn_miss_nothing_repeat_nothing(connector: Registry)
         with ChurningShop(sandbox, rate=20.0) as shop:
             for _ in range(10):
                 host.run(sandbox)
-                time.sleep(0.5)
+                time.sleep(0.3)
         time.sleep(SETTLE_SECONDS + 1.2)
         host.run(sandbox)  # the catch-up run once the shop is quiet
         final = {o["id"]: o for o in sandbox.store.all("order")}
