@@ -40,18 +40,21 @@ class FakeStore:
         self.date_header = True
         self.pages_read: list[int] = []
         self.requests = 0
+        self.fail_on_include = False
 
     def write(self, oid: int, **fields: Any) -> None:
         self.clock += timedelta(seconds=1)
         self.orders[oid] = {**self.orders[oid], **fields, "date_modified_gmt": gmt(self.clock)}
 
     def answer(self, request: Any) -> tuple[int, dict[str, str], str]:
-        query = dict(parse_qsl(urlsplit(request.url).query))
+        pairs = parse_qsl(urlsplit(request.url).query)
+        query = dict(pairs)
+        include = {int(v) for k, v in pairs if k.startswith("include")}
         self.requests += 1
         page, per_page = int(query["page"]), int(query["per_page"])
         if query.get("_fields") != "id" and page in self.before_page:
             self.before_page.pop(page)()
-        if self.fail_page == page and query.get("_fields") != "id":
+        if self.fail_page == page and query.get("_fields") != "id" and (include or not self.fail_on_include):
             self.fail_page = None
             return 500, {}, json.dumps({"code": "boom", "message": "Internal error", "data": {"status": 500}})
         if query.get("_fields") != "id" and query.get("status") != "trash":
@@ -61,6 +64,8 @@ class FakeStore:
         status = query.get("status", "any")
         rows = [o for o in rows if (o["status"] != "trash") if status == "any"] if status == "any" else \
             [o for o in rows if o["status"] == status]
+        if include:
+            rows = [o for o in rows if o["id"] in include]
         if "modified_after" in query:
             rows = [o for o in rows if o["date_modified_gmt"] > query["modified_after"]]
         if "modified_before" in query:
@@ -80,6 +85,7 @@ def shop() -> Iterator[FakeStore]:
     store = FakeStore(250)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(responses.GET, SITE + "/wp-json/wc/v3/orders", callback=store.answer)
+        mock.add_callback(responses.GET, SITE + "/wp-json/wc/v3/customers", callback=store.answer)
         yield store
 
 
@@ -184,3 +190,29 @@ def test_without_the_stores_date_header_the_sync_refuses_to_guess(shop: FakeStor
     shop.date_header = False
     with pytest.raises(BadResponseError, match="Date header"):
         list_changes(client, "orders", {"cursor": ""})
+
+
+def test_customers_are_chosen_from_their_stamps_and_fetched_by_id(shop: FakeStore, client: WooClient) -> None:
+    """The customers endpoint has no modified filter: the walk never sends one, and picks the
+    window from ``id,date_modified_gmt`` pages; a failure while fetching resumes after the last
+    chunk delivered."""
+    first = list_changes(client, "customers", {"cursor": ""})
+    assert len(first["items"]) == 250
+    for oid in (3, 150, 220):
+        shop.write(oid)
+    settle(shop)
+    second = list_changes(client, "customers", {"cursor": first["next_cursor"], "per_page": 100})
+    assert [o["id"] for o in second["items"]] == [3, 150, 220]
+    for oid in range(1, 251):
+        shop.write(oid)  # a bulk edit: every customer changes
+    settle(shop)
+    shop.fail_on_include = True
+    delivered: list[int] = []
+    with pytest.raises(ServerError) as caught:
+        for page in iter_changes(client, "customers", {"cursor": second["next_cursor"]}):
+            delivered += [o["id"] for o in page.items]
+            shop.fail_page = 1  # the next include chunk fails
+    assert delivered == list(range(1, 101))
+    rest = [o["id"] for page in iter_changes(client, "customers", {"cursor": caught.value.details["resume_cursor"]})
+            for o in page.items]
+    assert delivered + rest == list(range(1, 251))

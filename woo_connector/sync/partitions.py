@@ -5,8 +5,8 @@ creation-date ranges, cut where the store's own counts put the quantiles: record
 ``k * total / N`` of the query in date order is found with one ``per_page=1`` request, and its
 ``date_created_gmt`` second becomes a boundary. Boundaries are whole seconds and the bounds are
 exclusive, so partition ``i`` is ``after = b_i - 1s`` and ``before = b_{i+1}``, sent with an
-explicit ``Z`` (honoured whatever ``dates_are_gmt`` says, so the host's own bounds keep their
-meaning). The first partition has no lower bound of ours and the last no upper bound, so the
+explicit ``Z`` (honoured whatever ``dates_are_gmt`` says, capture 034, so the host's own bounds
+keep their meaning). The first partition has no lower bound of ours and the last no upper bound, so the
 union is the whole query, records created during the pull included, and no record is in two.
 Records created in the same second never straddle a boundary; repeated boundaries merge, which
 is why the answer can hold fewer than N partitions.
