@@ -61,3 +61,9 @@ def test_store_time_creation_bounds_are_refused_since_the_cursor_reads_gmt() -> 
     assert caught.value.details == {"fields": ["after"]}
     assert start_cursor("orders", {"cursor": "", "after": "2026-11-01T00:00:00Z"}).watermark is None
     assert start_cursor("orders", {"cursor": "", "after": "2026-11-01T00:00:00", "dates_are_gmt": True})
+
+
+def test_known_ids_alone_is_refused_rather_than_sent_to_the_store() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        start_cursor("orders", {"known_ids": [1, 2]})
+    assert caught.value.details == {"fields": ["known_ids"]}

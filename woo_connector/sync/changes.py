@@ -60,6 +60,11 @@ class ChangePage:
     cursor: str
 
 
+def wants_cursor(args: Mapping[str, Any]) -> bool:
+    """Whether a list payload asks for a cursor sync rather than pages."""
+    return any(key in args for key in SYNC_KEYS)
+
+
 def store_filters(args: Mapping[str, Any]) -> dict[str, Any]:
     """The payload's filters as the store reads them, with the fields a sync cannot do without."""
     params = store_query(args, omit=SYNC_KEYS | CONNECTOR_OPTIONS)

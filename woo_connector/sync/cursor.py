@@ -140,6 +140,9 @@ def start_cursor(resource: str, args: Mapping[str, Any]) -> Cursor:
             details={"fields": local},
         )
     bound = fingerprint(filters_of(args))
+    if "cursor" not in args and "since" not in args:
+        raise InvalidInputError("known_ids is only read by a cursor sync: give cursor (\"\" the first "
+                                "time) or since as well.", details={"fields": ["known_ids"]})
     if "cursor" in args and "since" in args:
         raise InvalidInputError("Give cursor or since, not both.", details={"fields": ["cursor", "since"]})
     if "since" in args:

@@ -8,11 +8,11 @@ from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..recovery import create_or_recover
-from ..sync.changes import list_changes
+from ..sync.changes import list_changes, wants_cursor
 
 
 def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    if "cursor" in args or "since" in args:
+    if wants_cursor(args):
         return list_changes(client, "customers", args)
     return list_collection(client, "/customers", args)
 
