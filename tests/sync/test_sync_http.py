@@ -130,6 +130,14 @@ def test_the_cli_sync_keeps_its_cursor_in_the_state_file(shop: Shop) -> None:
     assert [p.name for p in shop.state.parent.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+def test_a_state_file_that_cannot_be_written_stops_the_sync_before_it_reads(shop: Shop, tmp_path: Path) -> None:
+    before = len(shop.sandbox.requests_log)
+    code, out = run_cli("sync", "orders", "--state", str(tmp_path / "missing" / "orders.state"),
+                        "--connection", str(shop.state.parent / "conn.json"))  # type: ignore[union-attr]
+    assert code == 1 and json.loads(out)["error"]["code"] == "config_error"
+    assert len(shop.sandbox.requests_log) == before
+
+
 class BrokenPipe(io.StringIO):
     """stdout that takes ``lines`` lines, then fails as a closed pipe does."""
 

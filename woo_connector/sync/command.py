@@ -47,8 +47,12 @@ def read_state(path: Path) -> str:
 
 def write_state(path: Path, cursor: str) -> None:
     """Replace the state file in one step: readers see the old cursor or the new, never half."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise ConfigError(f"Cannot write the state file {path}: {exc.strerror}.",
+                          details={"state": str(path)}) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump({"cursor": cursor}, fh)
@@ -88,6 +92,9 @@ def _sync(args: argparse.Namespace) -> int:
         raise InvalidInputError("--input takes the list filters only; the cursor comes from --state.",
                                 details={"field": "input"})
     state = Path(args.state)
+    if not os.access(state.parent, os.W_OK):
+        raise ConfigError(f"Cannot write the state file {state}: its folder is missing or read-only.",
+                          details={"state": str(state)})
     payload = {**filters, "cursor": read_state(state)}
     tool = f"list-{args.resource}"
     connector = load()
