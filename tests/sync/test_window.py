@@ -41,10 +41,20 @@ class FakeStore:
         self.pages_read: list[int] = []
         self.requests = 0
         self.fail_on_include = False
+        self.uncommitted: dict[int, dict[str, Any]] = {}  # stamped, not yet visible to readers
 
     def write(self, oid: int, **fields: Any) -> None:
         self.clock += timedelta(seconds=1)
         self.orders[oid] = {**self.orders[oid], **fields, "date_modified_gmt": gmt(self.clock)}
+
+    def begin_write(self, oid: int) -> None:
+        """WooCommerce stamps ``date_modified`` first and commits later: until ``commit``, readers
+        see the old version while the new one already carries its stamp."""
+        self.uncommitted[oid] = self.orders[oid]
+        self.write(oid)
+
+    def commit(self) -> None:
+        self.uncommitted.clear()
 
     def answer(self, request: Any) -> tuple[int, dict[str, str], str]:
         pairs = parse_qsl(urlsplit(request.url).query)
@@ -60,7 +70,8 @@ class FakeStore:
         if query.get("_fields") != "id" and query.get("status") != "trash":
             self.pages_read.append(page)
         assert query.get("dates_are_gmt") in (None, "true")
-        rows = sorted(self.orders.values(), key=lambda o: o["id"])
+        visible = {**self.orders, **self.uncommitted}  # readers still see the version before
+        rows = sorted(visible.values(), key=lambda o: o["id"])
         status = query.get("status", "any")
         rows = [o for o in rows if (o["status"] != "trash") if status == "any"] if status == "any" else \
             [o for o in rows if o["status"] == status]
@@ -134,6 +145,17 @@ def test_a_change_in_the_same_second_as_the_last_one_seen_is_not_lost(shop: Fake
     assert third["items"] == []
     settle(shop)
     assert [o["id"] for o in list_changes(client, "orders", {"cursor": third["next_cursor"]})["items"]] == [9]
+
+
+def test_a_write_committed_seconds_after_its_stamp_is_not_skipped(shop: FakeStore, client: WooClient) -> None:
+    first = list_changes(client, "orders", {"cursor": ""})
+    shop.begin_write(42)
+    shop.clock += timedelta(seconds=2)  # a slow request: committed 2 s after its stamp
+    second = list_changes(client, "orders", {"cursor": first["next_cursor"]})
+    shop.commit()
+    settle(shop)
+    third = list_changes(client, "orders", {"cursor": second["next_cursor"]})
+    assert second["items"] == [] and [o["id"] for o in third["items"]] == [42]
 
 
 def test_nothing_new_costs_one_request_and_one_for_the_trash(shop: FakeStore, client: WooClient) -> None:
