@@ -130,6 +130,15 @@ def test_the_cli_sync_keeps_its_cursor_in_the_state_file(shop: Shop) -> None:
     assert [p.name for p in shop.state.parent.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+def test_the_cli_jsonl_sync_writes_one_record_or_deletion_a_line(shop: Shop, tmp_path: Path) -> None:
+    code, out = run_cli("sync", "products", "--state", str(tmp_path / "p.state"), "--jsonl",
+                        "--connection", str(shop.state.parent / "conn.json"))  # type: ignore[union-attr]
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {"id": shop.trashed_product, "deleted": True} in lines  # the trash, from the beginning
+    records = [line for line in lines if "deleted" not in line]
+    assert len(records) == len({r["id"] for r in records}) >= len(shop.first["products"]["items"]) - 1
+
+
 def test_a_state_file_that_cannot_be_written_stops_the_sync_before_it_reads(shop: Shop, tmp_path: Path) -> None:
     before = len(shop.sandbox.requests_log)
     code, out = run_cli("sync", "orders", "--state", str(tmp_path / "missing" / "orders.state"),
