@@ -1,5 +1,7 @@
-"""Strict output validation: fast, the same verdicts as jsonschema, and never turning a write the
-store has done into an error (issue 7: the host would retry it and write twice)."""
+"""What the per-call fast path (issue 8) must keep: jsonschema's verdicts from the compiled
+validator, the rule that output validation never turns a write the store has done into an error
+(issue 7: the host would retry it and write twice), remembered connections that are still checked
+when they change, and URLs without credentials."""
 
 from __future__ import annotations
 
@@ -189,3 +191,14 @@ def test_the_date_pattern_tried_first_matches_only_dates_that_exist() -> None:
                 matched += real
     assert matched == sum(366 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 365
                           for y in (1000, 1200, 1600, 1700, 1900, 1996, 2000, 2023, 2024, 2100, 2400, 2999))
+
+
+def test_a_successful_answer_carries_the_url_asked_for_without_credentials(connector: Registry) -> None:
+    conn = {**CONN, "auth": "query"}
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", ORDER_URL, json={**_order(), "id": 727})
+        connector.invoke("get-order", {"id": 727}, conn)
+        sent = rsps.calls[0].request.url
+    assert "cs_secretvalue" in sent  # auth: query puts the secret in the URL that goes out...
+    shown = connector.client(conn).last_response.url
+    assert shown == ORDER_URL  # ...the answer names the URL before auth: nothing to mask
