@@ -22,16 +22,15 @@ CONN = {"site_url": "https://shop.example", "consumer_key": "ck_x", "consumer_se
 ORDER_URL = "https://shop.example/wp-json/wc/v3/orders/727"
 
 
-def _order() -> dict[str, Any]:
-    return capture(19)["response"]["body"]
+def _order(**changes: Any) -> dict[str, Any]:
+    """A real store's order (capture 19) as order 727, with ``changes`` applied."""
+    return {**capture(19)["response"]["body"], "id": 727, **changes}
 
 
 def test_a_write_whose_answer_mismatches_returns_its_result_and_reports_it(
     connector: Registry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    answer = _order()
-    answer["id"] = 727
-    answer["status"] = 3  # the schema says a string
+    answer = _order(status=3)  # the schema says a string
     with responses.RequestsMock() as rsps, caplog.at_level(logging.WARNING, "woo_connector.output"):
         rsps.add("PUT", ORDER_URL, json=answer)
         result = connector.invoke("update-order", {"id": 727, "customer_note": "x"}, CONN)
@@ -44,9 +43,7 @@ def test_a_write_whose_answer_mismatches_returns_its_result_and_reports_it(
 
 
 def test_the_next_call_starts_with_no_reported_problems(connector: Registry) -> None:
-    answer = _order()
-    answer["id"] = 727
-    answer["status"] = 3
+    answer = _order(status=3)
     with responses.RequestsMock() as rsps:
         rsps.add("PUT", ORDER_URL, json=answer)
         connector.invoke("update-order", {"id": 727, "customer_note": "x"}, CONN)
@@ -58,9 +55,7 @@ def test_the_next_call_starts_with_no_reported_problems(connector: Registry) -> 
 
 
 def test_a_read_whose_answer_mismatches_is_refused(connector: Registry) -> None:
-    answer = _order()
-    answer["id"] = 727
-    answer["status"] = 3
+    answer = _order(status=3)
     with responses.RequestsMock() as rsps:
         rsps.add("GET", ORDER_URL, json=answer)
         with pytest.raises(woo_connector.BadResponseError) as info:
@@ -196,7 +191,7 @@ def test_the_date_pattern_tried_first_matches_only_dates_that_exist() -> None:
 def test_a_successful_answer_carries_the_url_asked_for_without_credentials(connector: Registry) -> None:
     conn = {**CONN, "auth": "query"}
     with responses.RequestsMock() as rsps:
-        rsps.add("GET", ORDER_URL, json={**_order(), "id": 727})
+        rsps.add("GET", ORDER_URL, json=_order())
         connector.invoke("get-order", {"id": 727}, conn)
         sent = rsps.calls[0].request.url
     assert "cs_secretvalue" in sent  # auth: query puts the secret in the URL that goes out...
