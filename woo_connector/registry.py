@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from .errors import (
     WooConnectorError,
 )
 from .hookspecs import ToolFunction
+from .pagination import PageInfo, stream_items, walk_capture, walk_pages
 from .redact import redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
@@ -130,6 +131,54 @@ class Registry:
         if self.validate_output:
             self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
+
+    def iter_items(
+        self,
+        tool: str,
+        payload: Any,
+        connection: Mapping[str, Any] | Connection,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Iterator[Any]:
+        """The items of a list tool one by one as pages arrive: every page, as ``all_pages``
+        does, up to ``max_items``; the walk, validation, errors and id dedupe are ``invoke``'s.
+
+        The payload is checked before this returns; nothing is fetched until the first item is
+        asked for. A failure part-way raises the usual error with ``details.resume``: call again
+        with ``{**payload, **details["resume"]}`` for the rest.
+        """
+        spec = self.tool(tool)
+        envelope = set(spec.output_schema.get("properties", {}))
+        if not spec.annotations.get("readOnlyHint") or not {"items", "has_more", "next_page"} <= envelope:
+            raise InvalidInputError(
+                f"{spec.name} is not a list tool: only read-only tools that page through a collection stream.",
+                details={"tool": spec.name},
+            )
+        args = {**self.check_input(spec.name, payload), "all_pages": True}
+        client = self.client(connection)
+        captured: list[tuple[WooClient, Any]] = []
+        token = walk_capture.set(captured)
+        try:
+            spec.function(client, args)
+        finally:
+            walk_capture.reset(token)
+        if not captured:
+            raise InvalidInputError(
+                f"{spec.name} does not page through a collection (list_collection): it cannot stream.",
+                details={"tool": spec.name},
+            )
+        walk_client, walk = captured[0]
+        check = None
+        if self.validate_output:
+            checker = self._checker(spec.name, "output")
+
+            def check(items: list[Any], info: PageInfo) -> None:
+                envelope = {"items": items, "page": info.page, "per_page": info.per_page, "total": info.total,
+                            "total_pages": info.total_pages, "has_more": info.has_more, "next_page": info.next_page}
+                self._refuse_output(checker.problems(envelope), f"{spec.name} output (page {info.page})")
+
+        return stream_items(walk_pages(walk_client, walk), max_items=walk.max_items,
+                            on_progress=on_progress, check_page=check)
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Check a connection's credentials; a failed check is a result (ok false), not an exception."""
