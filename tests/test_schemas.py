@@ -31,7 +31,8 @@ META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 TOOLS = [tool["name"] for tool in load_manifest()["tools"]]  # connector.yaml is the only list
 LIST_TOOLS = [tool for tool in TOOLS if tool.startswith("list-")]
 # The connector's own shapes, complete and closed; every other def is a store object.
-CONNECTOR_DEFS = {"defs/error.json", "defs/list_envelope.json", "defs/list_query.json"}
+CONNECTOR_DEFS = {"defs/error.json", "defs/list_envelope.json", "defs/list_query.json", "defs/sync_query.json",
+                  "defs/sync_result.json"}
 TOOL_FILE = re.compile(r"^[a-z]+(-[a-z]+)*\.(input|output)\.json$")
 SCHEMA_FILES = sorted(p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.json"))
 

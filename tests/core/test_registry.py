@@ -58,7 +58,7 @@ def test_every_tool_is_complete_and_self_contained(connector: Registry, name: st
 
 def test_read_only_hints_match_the_tool_names(connector: Registry) -> None:
     for tool in connector.tools():
-        reads = tool.name.startswith(("list-", "get-"))
+        reads = tool.name.startswith(("list-", "get-", "plan-"))
         assert tool.annotations["readOnlyHint"] is reads, tool.name
 
 

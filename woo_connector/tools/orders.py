@@ -10,9 +10,12 @@ from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..query import store_query
 from ..store_shape import store_object
+from ..sync.changes import list_changes, wants_cursor
 
 
 def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    if wants_cursor(args):
+        return list_changes(client, "orders", args)
     return list_collection(client, "/orders", args)
 
 

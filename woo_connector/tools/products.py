@@ -17,6 +17,7 @@ from ..query import store_query
 from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
 from ..store_shape import store_object
+from ..sync.changes import list_changes, wants_cursor
 
 PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
@@ -40,6 +41,8 @@ def _decimal(value: int | float) -> str:
 
 
 def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    if wants_cursor(args):
+        return list_changes(client, "products", args)
     return list_collection(client, "/products", args)
 
 
