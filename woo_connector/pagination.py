@@ -12,8 +12,8 @@ The walk (:func:`iter_pages`) is a generator of ``(items, PageInfo)``: callers s
 have enough and nothing more is fetched. Once the first page has told the total, a full pull
 fetches the pages after it with a few workers (:mod:`woo_connector.page_pool`) and still hands
 them out in page order. One walk, two faces: :func:`collect` turns it into the list envelope
-(``invoke``), :func:`stream_items` into items one by one (``Registry.iter_items``); both drop
-repeats by id and stop at ``max_items``. :func:`list_collection` is what list tools call.
+(``invoke``), :mod:`woo_connector.list_stream` into pages and items one by one
+(``Registry.iter_pages``/``iter_items``); both drop repeats by id and stop at ``max_items``. :func:`list_collection` is what list tools call.
 
 A page that fails for good raises the usual error with ``details.resume``: the payload fields
 (``page``, and the order the walk chose) from which calling again reads the rest.
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener",
-    "ListWalk", "walk_pages", "stream_items", "walk_capture", "DEFAULT_CONCURRENCY",
+    "ListWalk", "walk_pages", "walk_capture", "is_repeat", "DEFAULT_CONCURRENCY",
 ]
 
 # The connector's own list options; everything else in a list payload is a WooCommerce filter.
@@ -240,7 +240,7 @@ def collect(
     truncated = False
     for page_items, info in pages:
         last = info
-        fresh = [item for item in page_items if not _repeat(item, seen)]
+        fresh = [item for item in page_items if not is_repeat(item, seen)]
         room = None if max_items is None else max_items - len(items)
         if room is not None and len(fresh) > room:
             items.extend(fresh[:room])
@@ -321,42 +321,6 @@ def walk_pages(client: WooClient, walk: ListWalk) -> Iterator[tuple[list[Any], P
         pages.close()
 
 
-def stream_items(
-    pages: Iterable[tuple[list[Any], PageInfo]],
-    *,
-    max_items: int | None = None,
-    on_progress: Callable[[int, int | None], None] | None = None,
-    check_page: Callable[[list[Any], PageInfo], None] | None = None,
-) -> Iterator[Any]:
-    """Items one by one from a walk, repeats dropped by id, up to ``max_items``: what
-    :func:`collect` keeps, without keeping it. ``on_progress(done, total)`` follows each page
-    (``total`` from the first page's ``X-WP-Total``, capped by ``max_items``) and, when the
-    walk ends, is called once more with ``done == total``."""
-    seen: set[Any] = set()
-    done = 0
-    total: int | None = None
-    first = True
-    for page_items, info in pages:
-        if check_page is not None:
-            check_page(page_items, info)
-        if first:
-            total = info.total if max_items is None or info.total is None else min(info.total, max_items)
-            first = False
-        for item in page_items:
-            if max_items is not None and done >= max_items:
-                break
-            if _repeat(item, seen):
-                continue
-            done += 1
-            yield item
-        if on_progress is not None:
-            on_progress(done, total)
-        if max_items is not None and done >= max_items:
-            break
-    if on_progress is not None and total != done:
-        on_progress(done, done)
-
-
 def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """What every list tool does: the payload's filters to the store, the pages back as one envelope.
 
@@ -376,7 +340,7 @@ def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> di
     )
 
 
-def _repeat(item: Any, seen: set[Any]) -> bool:
+def is_repeat(item: Any, seen: set[Any]) -> bool:
     """True for an item whose id an earlier page already returned; records the id otherwise."""
     if not isinstance(item, Mapping) or "id" not in item:
         return False

@@ -32,7 +32,8 @@ from .errors import (
     WooConnectorError,
 )
 from .hookspecs import ToolFunction
-from .pagination import PageInfo, stream_items, walk_capture, walk_pages
+from .list_stream import StreamPage, items_of, page_stream
+from .pagination import PageInfo
 from .redact import redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
@@ -132,21 +133,16 @@ class Registry:
             self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
 
-    def iter_items(
+    def iter_pages(
         self,
         tool: str,
         payload: Any,
         connection: Mapping[str, Any] | Connection,
         *,
         on_progress: Callable[[int, int | None], None] | None = None,
-    ) -> Iterator[Any]:
-        """The items of a list tool one by one as pages arrive: every page, as ``all_pages``
-        does, up to ``max_items``; the walk, validation, errors and id dedupe are ``invoke``'s.
-
-        The payload is checked before this returns; nothing is fetched until the first item is
-        asked for. A failure part-way raises the usual error with ``details.resume``: call again
-        with ``{**payload, **details["resume"]}`` for the rest.
-        """
+    ) -> Iterator[StreamPage]:
+        """A list tool's pages as they arrive, each with the ``checkpoint`` to continue after it
+        (``list_stream``): every page, as ``all_pages`` does, or a cursor sync's pages."""
         spec = self.tool(tool)
         envelope = set(spec.output_schema.get("properties", {}))
         if not spec.annotations.get("readOnlyHint") or not {"items", "has_more", "next_page"} <= envelope:
@@ -154,31 +150,44 @@ class Registry:
                 f"{spec.name} is not a list tool: only read-only tools that page through a collection stream.",
                 details={"tool": spec.name},
             )
-        args = {**self.check_input(spec.name, payload), "all_pages": True}
-        client = self.client(connection)
-        captured: list[tuple[WooClient, Any]] = []
-        token = walk_capture.set(captured)
-        try:
-            spec.function(client, args)
-        finally:
-            walk_capture.reset(token)
-        if not captured:
-            raise InvalidInputError(
-                f"{spec.name} does not page through a collection (list_collection): it cannot stream.",
-                details={"tool": spec.name},
-            )
-        walk_client, walk = captured[0]
-        check = None
-        if self.validate_output:
-            checker = self._checker(spec.name, "output")
+        args = self.check_input(spec.name, payload)
+        check = self._page_check(spec.name) if self.validate_output else None
+        return page_stream(spec.function, self.client(connection), args, spec.name,
+                           on_progress=on_progress, check_page=check)
 
-            def check(items: list[Any], info: PageInfo) -> None:
-                envelope = {"items": items, "page": info.page, "per_page": info.per_page, "total": info.total,
-                            "total_pages": info.total_pages, "has_more": info.has_more, "next_page": info.next_page}
-                self._refuse_output(checker.problems(envelope), f"{spec.name} output (page {info.page})")
+    def iter_items(
+        self,
+        tool: str,
+        payload: Any,
+        connection: Mapping[str, Any] | Connection,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        on_page: Callable[[StreamPage], None] | None = None,
+    ) -> Iterator[Any]:
+        """The items of a list tool one by one as pages arrive: every page, as ``all_pages``
+        does, up to ``max_items``; the walk, validation, errors and id dedupe are ``invoke``'s.
 
-        return stream_items(walk_pages(walk_client, walk), max_items=walk.max_items,
-                            on_progress=on_progress, check_page=check)
+        The payload is checked before this returns; nothing is fetched until the first item is
+        asked for. A failure part-way raises the usual error with ``details.resume``: call again
+        with ``{**payload, **details["resume"]}`` for the rest. ``on_page(page)`` runs once a
+        page's items were all taken: ``page.checkpoint`` is then safe to store.
+        """
+        return items_of(self.iter_pages(tool, payload, connection, on_progress=on_progress), on_page)
+
+    def _page_check(self, tool: str) -> Callable[[list[Any], PageInfo | None, dict[str, Any] | None], None]:
+        """Strict mode for streams: each page is checked as the one-page envelope it would be."""
+        checker = self._checker(tool, "output")
+
+        def check(items: list[Any], info: PageInfo | None, sync: dict[str, Any] | None) -> None:
+            envelope: dict[str, Any] = {"items": items, "page": info.page if info else 1,
+                                        "per_page": info.per_page if info else max(1, len(items)),
+                                        "total": info.total if info else len(items),
+                                        "total_pages": info.total_pages if info else None,
+                                        "has_more": info.has_more if info else False,
+                                        "next_page": info.next_page if info else None, **(sync or {})}
+            self._refuse_output(checker.problems(envelope), f"{tool} output (one page)")
+
+        return check
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Check a connection's credentials; a failed check is a result (ok false), not an exception."""

@@ -1,0 +1,144 @@
+"""A list tool's call as a stream of pages a host can checkpoint after: pages or a cursor sync.
+
+``Registry.iter_pages`` and ``Registry.iter_items`` are two faces of one stream. Each
+:class:`StreamPage` carries the items it adds (repeats already dropped), the ids the store
+deleted (cursor syncs only) and ``checkpoint``: the payload fields from which calling again
+continues right after this page (``{"page": n}`` in a page walk, with the order the walk chose;
+``{"cursor": "..."}`` in a sync, where the last page's is the next run's cursor). A host that
+writes a page's items out and then stores its checkpoint never loses or repeats a page, even
+if it is killed between two pages.
+
+Which walk a tool makes is the tool's own business (a tool pack's list calls
+``list_collection`` too), so the stream asks the tool: its function runs once with
+``walk_capture`` set and hands over the walk instead of fetching anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import WooClient
+from .errors import InvalidInputError
+from .pagination import ListWalk, PageInfo, is_repeat, walk_capture, walk_pages
+
+Progress = Callable[[int, int | None], None]
+PageCheck = Callable[[list[Any], PageInfo | None, dict[str, Any] | None], None]
+"""Output validation of one page: its items, its position (page walks) or its sync fields."""
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    """One page of a stream: what it adds, what was deleted, and where to continue after it."""
+
+    items: list[Any]
+    deleted: list[int] = field(default_factory=list)
+    checkpoint: dict[str, Any] | None = None
+    info: PageInfo | None = field(default=None, repr=False)
+
+
+def capture_walk(function: Callable[[WooClient, dict[str, Any]], Any], client: WooClient,
+                 args: dict[str, Any], tool: str) -> tuple[WooClient, ListWalk]:
+    """The walk a list tool would make for ``args`` (as a full pull), without making it."""
+    captured: list[tuple[WooClient, ListWalk]] = []
+    token = walk_capture.set(captured)
+    try:
+        function(client, {**args, "all_pages": True})
+    finally:
+        walk_capture.reset(token)
+    if not captured:
+        raise InvalidInputError(
+            f"{tool} does not page through a collection (list_collection): it cannot stream.",
+            details={"tool": tool},
+        )
+    return captured[0]
+
+
+def page_stream(
+    function: Callable[[WooClient, dict[str, Any]], Any],
+    client: WooClient,
+    args: dict[str, Any],
+    tool: str,
+    *,
+    on_progress: Progress | None = None,
+    check_page: PageCheck | None = None,
+) -> Iterator[StreamPage]:
+    """The pages of a list call; a payload with ``cursor``/``since`` streams the sync instead."""
+    from .sync.changes import RESOURCES, SYNC_KEYS, wants_cursor  # the sync loads only when asked
+
+    if wants_cursor(args):
+        plain = {k: v for k, v in args.items() if k not in SYNC_KEYS}
+        walk_client, walk = capture_walk(function, client, plain, tool)
+        resource = walk.path.strip("/")
+        if resource not in RESOURCES:
+            raise InvalidInputError(f"{tool} has no cursor sync.", details={"tool": tool})
+        return _change_pages(walk_client, resource, args, on_progress, check_page)
+    walk_client, walk = capture_walk(function, client, args, tool)
+    return _walk_pages(walk_client, walk, on_progress, check_page)
+
+
+def _walk_pages(client: WooClient, walk: ListWalk, on_progress: Progress | None,
+                check_page: PageCheck | None) -> Iterator[StreamPage]:
+    """The shared walk, repeats dropped by id, cut at ``max_items``; progress after each page
+    (total from the first page's ``X-WP-Total``) and once more at the end with done == total."""
+    seen: set[Any] = set()
+    done, total, first = 0, None, True
+    max_items = walk.max_items
+    for page_items, info in walk_pages(client, walk):
+        if check_page is not None:
+            check_page(page_items, info, None)
+        if first:
+            total = info.total if max_items is None or info.total is None else min(info.total, max_items)
+            first = False
+        fresh: list[Any] = []
+        for item in page_items:
+            if max_items is not None and done + len(fresh) >= max_items:
+                break
+            if not is_repeat(item, seen):
+                fresh.append(item)
+        done += len(fresh)
+        cut = max_items is not None and done >= max_items
+        following = info.page if cut and len(fresh) < len(page_items) else info.next_page
+        checkpoint = {"page": following, **walk.chosen_order} if following is not None else None
+        if on_progress is not None:
+            on_progress(done, total)
+        yield StreamPage(fresh, [], checkpoint, info)
+        if cut:
+            break
+    if on_progress is not None and total != done:
+        on_progress(done, done)
+
+
+def _change_pages(client: WooClient, resource: str, args: Mapping[str, Any], on_progress: Progress | None,
+                  check_page: PageCheck | None) -> Iterator[StreamPage]:
+    """A cursor sync's pages (:func:`woo_connector.sync.changes.iter_changes`), as stream pages."""
+    from .sync.changes import iter_changes
+
+    done = 0
+    for page in iter_changes(client, resource, args):
+        if check_page is not None:
+            check_page(page.items, None, {"next_cursor": page.cursor, "deleted": sorted(set(page.deleted))})
+        done += len(page.items)
+        if on_progress is not None:
+            on_progress(done, None)
+        yield StreamPage(list(page.items), list(page.deleted), {"cursor": page.cursor})
+    if on_progress is not None:
+        on_progress(done, done)
+
+
+def items_of(pages: Iterator[StreamPage], on_page: Callable[[StreamPage], None] | None = None) -> Iterator[Any]:
+    """Items one by one; ``on_page`` runs once a page's last item was taken (its checkpoint is
+    then safe to store: the host has handled every item before it)."""
+    try:
+        for page in pages:
+            yield from page.items
+            if on_page is not None:
+                on_page(page)
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
+
+
+__all__ = ["StreamPage", "page_stream", "items_of", "capture_walk"]
