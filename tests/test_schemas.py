@@ -184,7 +184,7 @@ def test_list_tools_extend_the_shared_query_and_restate_none_of_it() -> None:
         assert not (shared | dated) & set(schema["properties"]), f"{tool} restates a shared parameter"
 
 
-@pytest.mark.parametrize("tool", ["update-order", "update-product"])
+@pytest.mark.parametrize("tool", [tool for tool in TOOLS if tool.startswith("update-")])
 def test_update_inputs_carry_no_defaults(tool: str) -> None:
     """A host that fills defaults in must not turn {id, price} into {id, price, type: simple}."""
     for name, prop in _load(f"{tool}.input.json")["properties"].items():

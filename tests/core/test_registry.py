@@ -99,12 +99,12 @@ def test_refuses_a_function_and_schema_without_manifest_entry() -> None:
 def test_refuses_a_tool_without_schemas() -> None:
     manifest = copy.deepcopy(load_manifest())
     manifest["tools"].append(
-        {"name": "delete-order", "title": "Delete", "description": "Deletes an order for ever.",
+        {"name": "archive-order", "title": "Archive", "description": "Archives an order somewhere.",
          "annotations": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": True}}
     )
     functions = collect_functions()
-    functions["delete-order"] = lambda client, args: {}
-    with pytest.raises(ContractError, match=r"delete-order: no schemas/delete-order\.input/output\.json"):
+    functions["archive-order"] = lambda client, args: {}
+    with pytest.raises(ContractError, match=r"archive-order: no schemas/archive-order\.input/output\.json"):
         _registry(manifest=manifest, functions=functions)
 
 

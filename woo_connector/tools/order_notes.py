@@ -1,0 +1,42 @@
+"""Order notes: list them, add one.
+
+WooCommerce answers ``/orders/{id}/notes`` with every note at once, newest first, and no paging
+headers (capture 058): it ignores ``page`` and ``per_page``. Walking it like the paged lists
+would read a 100-note order as "more to come" and then find page 2 equal to page 1, so the
+list comes back in one request, in the list envelope every list-* tool uses, as one page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import WooClient
+from ..errors import BadResponseError
+from ..hookspecs import hookimpl
+
+
+def list_order_notes(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    params = {k: args[k] for k in ("type", "context") if k in args}
+    notes = client.get(f"/orders/{args['order_id']}/notes", params)
+    if not isinstance(notes, list):
+        raise BadResponseError(f"Expected a JSON list of notes, got {type(notes).__name__}.")
+    return {
+        "items": notes,
+        "page": 1,
+        "per_page": max(1, len(notes)),
+        "total": len(notes),
+        "total_pages": 1,
+        "has_more": False,
+        "next_page": None,
+    }
+
+
+def add_order_note(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    body = {k: args[k] for k in ("note", "customer_note", "added_by_user") if k in args}
+    return client.post(f"/orders/{args['order_id']}/notes", body)
+
+
+@hookimpl
+def register_tools(register):  # type: ignore[no-untyped-def]
+    register("list-order-notes", list_order_notes)
+    register("add-order-note", add_order_note)
