@@ -127,6 +127,11 @@ def test_update_and_delete_a_customer(connector: Registry, store) -> None:
         connector.invoke("delete-customer", {"id": created["id"]}, conn)  # no force: refused before the store
     assert connector.invoke("get-customer", {"id": created["id"]}, conn)["email"] == email
 
+    with pytest.raises(InvalidRequestError) as info:  # posts cannot go to the user being deleted
+        connector.invoke("delete-customer", {"id": created["id"], "force": True, "reassign": created["id"]}, conn)
+    assert (info.value.http_status, info.value.woo_code) == (400, "woocommerce_rest_customer_invalid_reassign")
+    assert connector.invoke("get-customer", {"id": created["id"]}, conn)["email"] == email
+
     deleted = connector.invoke("delete-customer", {"id": created["id"], "force": True, "reassign": 1}, conn)
     assert deleted["id"] == created["id"] and deleted["email"] == email
     with pytest.raises(NotFoundError):
