@@ -4,6 +4,8 @@ WooCommerce answers ``/orders/{id}/notes`` with every note at once, newest first
 headers (capture 058): it ignores ``page`` and ``per_page``. Walking it like the paged lists
 would read a 100-note order as "more to come" and then find page 2 equal to page 1, so the
 list comes back in one request, in the list envelope every list-* tool uses, as one page.
+``per_page`` then says the connector's usual page size: an order with more notes still gets
+them all on that one page (``total`` counts them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from ..client import WooClient
 from ..errors import BadResponseError
 from ..hookspecs import hookimpl
 
+NOTES_PAGE = 100
+
 
 def list_order_notes(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     params = {k: args[k] for k in ("type", "context") if k in args}
@@ -23,7 +27,7 @@ def list_order_notes(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     return {
         "items": notes,
         "page": 1,
-        "per_page": max(1, len(notes)),
+        "per_page": NOTES_PAGE,
         "total": len(notes),
         "total_pages": 1,
         "has_more": False,
