@@ -104,6 +104,18 @@ def test_an_empty_lookup_names_every_missing_sku(connector, conn, rsps) -> None:
     assert len(rsps.calls) == 1
 
 
+def test_skus_go_100_to_a_lookup_and_one_with_a_comma_alone(connector, conn, rsps, query_of) -> None:
+    register(rsps, 92)  # 200 []: none is known, so every lookup is made and nothing is created
+    skus = [f"S-{n:03d}" for n in range(101)] + ["A,B"]
+
+    with pytest.raises(InvalidInputError) as caught:
+        connector.invoke("create-order", {"line_items": [{"sku": sku} for sku in skus]}, conn)
+
+    asked = [dict(query_of(call))["sku"] for call in rsps.calls]
+    assert asked == [",".join(skus[:100]), skus[100], "A,B"]  # the store would split "A,B"
+    assert len(caught.value.details["problems"]) == len(skus)
+
+
 def test_a_variable_products_sku_is_refused(connector, conn, rsps) -> None:
     parent = capture(108)["response"]["body"]  # a real variable product, as /products?sku= lists it
     assert parent["type"] == "variable" and parent["sku"]
