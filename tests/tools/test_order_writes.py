@@ -237,12 +237,3 @@ def test_add_order_note_sends_woocommerces_fields(connector, conn, rsps) -> None
 def test_add_order_note_needs_text(refused) -> None:
     assert refused("add-order-note", {"order_id": 752, "note": ""}) == ["/note"]
 
-
-def test_list_order_notes_output_is_the_list_envelope(connector) -> None:
-    """Until the envelope is one shared def: the same fields and rules as every list-* tool."""
-    notes = connector.describe("list-order-notes")["outputSchema"]
-    orders = connector.describe("list-orders")["outputSchema"]
-    assert notes["required"] == orders["required"]
-    assert notes["additionalProperties"] == orders["additionalProperties"]
-    same = set(orders["properties"]) - {"items"}
-    assert {k: notes["properties"][k] for k in same} == {k: orders["properties"][k] for k in same}

@@ -198,7 +198,7 @@ def test_delete_product_trashes_by_default(connector, conn, rsps, query_of) -> N
 
     result = connector.invoke("delete-product", {"id": 756}, conn)
 
-    assert result == exchange["response"]["body"]
+    assert result == exchange["response"]["body"] and result["status"] == "publish"  # as it was before
     assert rsps.calls[0].request.method == "DELETE" and query_of(rsps.calls[0]) == []
 
 

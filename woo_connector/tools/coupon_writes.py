@@ -12,7 +12,7 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import NotFoundError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from . import trash
 from .products import prices_as_strings
 
@@ -22,7 +22,7 @@ MONEY_FIELDS = ("amount", "minimum_amount", "maximum_amount")
 def get_coupon(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     if "id" in args:
         return client.get(f"/coupons/{args['id']}")
-    found = client.get("/coupons", {"code": args["code"]})
+    found, _headers = client.fetch_page("/coupons", {"code": args["code"]}, page=1, per_page=1)
     if not found:
         raise NotFoundError(
             f"No coupon has the code {args['code']!r} (codes are lower case; a coupon in the trash "
@@ -46,7 +46,7 @@ def delete_coupon(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("get-coupon", get_coupon)
     register("create-coupon", create_coupon)
     register("update-coupon", update_coupon)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..client import WooClient
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 
 
 def update_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -27,6 +27,6 @@ def delete_customer(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("update-customer", update_customer)
     register("delete-customer", delete_customer)

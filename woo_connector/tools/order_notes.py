@@ -14,25 +14,20 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import BadResponseError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
+from ..pagination import PageInfo, collect
+from ..query import store_query
 
 NOTES_PAGE = 100
 
 
 def list_order_notes(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    params = {k: args[k] for k in ("type", "context") if k in args}
+    params = store_query(args, only=("type",))
     notes = client.get(f"/orders/{args['order_id']}/notes", params)
     if not isinstance(notes, list):
         raise BadResponseError(f"Expected a JSON list of notes, got {type(notes).__name__}.")
-    return {
-        "items": notes,
-        "page": 1,
-        "per_page": NOTES_PAGE,
-        "total": len(notes),
-        "total_pages": 1,
-        "has_more": False,
-        "next_page": None,
-    }
+    whole = PageInfo(page=1, per_page=NOTES_PAGE, total=len(notes), total_pages=1, next_page=None)
+    return collect([(notes, whole)], start=1, per_page=NOTES_PAGE)
 
 
 def add_order_note(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +36,6 @@ def add_order_note(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-order-notes", list_order_notes)
     register("add-order-note", add_order_note)

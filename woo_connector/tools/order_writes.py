@@ -6,7 +6,7 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import InvalidInputError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from . import trash
 from .sku import find_skus, is_variation
 
@@ -78,6 +78,6 @@ def delete_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("create-order", create_order)
     register("delete-order", delete_order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..client import WooClient
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from . import trash
 
 
@@ -14,5 +14,5 @@ def delete_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("delete-product", delete_product)

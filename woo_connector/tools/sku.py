@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..client import WooClient
+from ..store_shape import store_object
 
 LOOKUP_FIELDS = "id,sku,type,parent_id,name,status"
 PER_REQUEST = 100  # WooCommerce's per_page maximum: one page answers up to 100 SKUs
@@ -33,8 +34,8 @@ def find_skus(client: WooClient, skus: Iterable[str]) -> dict[str, dict[str, Any
         params = {"sku": query, "_fields": LOOKUP_FIELDS}
         for page, _info in client.iter_pages("/products", params, per_page=PER_REQUEST):
             for item in page:
-                if isinstance(item, Mapping) and isinstance(item.get("sku"), str):
-                    by_key.setdefault(item["sku"].casefold(), dict(item))
+                found = store_object(item, "the SKU lookup", needs=("id", "sku"))
+                by_key.setdefault(str(found["sku"]).casefold(), dict(found))
     return {sku: by_key[sku.casefold()] for sku in wanted if sku.casefold() in by_key}
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..client import WooClient
 from ..errors import InvalidInputError, NotFoundError
-from ..hookspecs import hookimpl
-from .listing import list_collection
+from ..hookspecs import Register, hookimpl
+from ..pagination import list_collection
 from .products import prices_as_strings
 from .sku import find_skus, is_variation
 
@@ -59,7 +59,7 @@ def variation_path(client: WooClient, args: dict[str, Any]) -> str:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("list-variations", list_variations)
     register("get-variation", get_variation)
     register("update-variation", update_variation)
