@@ -216,3 +216,32 @@ def test_delete_product_trash_then_for_good(connector: Registry, store) -> None:
         connector.invoke("get-product", {"id": product["id"]}, conn)
     with pytest.raises(NotFoundError):
         connector.invoke("get-variation", {"sku": product["variation_details"][0]["sku"]}, conn)
+
+
+# -- what the store does with the trash (captures 295, 299, 301, 303) and the variations sku filter (270)
+
+
+def test_trash_answers_with_the_status_before_and_a_second_delete_is_410(connector: Registry, store) -> None:
+    _, conn = store
+    simple = connector.invoke("list-products", {"type": "simple", "per_page": 1}, conn)["items"][0]
+    order = connector.invoke("create-order", {"line_items": [{"product_id": simple["id"], "quantity": 1}]}, conn)
+    code = f"I12T-{uuid.uuid4().hex[:6]}"
+    coupon = connector.invoke("create-coupon", {"code": code, "amount": "5"}, conn)
+    product = new_variable_product(connector, conn)
+    for tool, thing in (("delete-order", order), ("delete-coupon", coupon), ("delete-product", product)):
+        before = connector.invoke(tool, {"id": thing["id"]}, conn)
+        assert before["status"] == thing["status"] != "trash", tool
+        with pytest.raises(InvalidRequestError) as info:
+            connector.invoke(tool, {"id": thing["id"]}, conn)
+        assert (info.value.http_status, info.value.woo_code) == (410, "woocommerce_rest_already_trashed"), tool
+        assert "force true" in info.value.message
+        gone = connector.invoke(tool, {"id": thing["id"], "force": True}, conn)
+        assert gone["status"] == "trash", tool
+
+
+def test_list_variations_sku_filter(connector: Registry, store) -> None:
+    _, conn = store
+    product = new_variable_product(connector, conn, ("S", "M", "L"))
+    small = next(v for v in product["variation_details"] if v["sku"].endswith("-S"))
+    only = connector.invoke("list-variations", {"product_id": product["id"], "sku": small["sku"]}, conn)
+    assert [v["id"] for v in only["items"]] == [small["id"]] and only["total"] == 1
