@@ -154,6 +154,11 @@ def test_coupon_lifecycle(connector: Registry, store) -> None:
     assert connector.invoke("get-coupon", {"code": code}, conn)["id"] == created["id"]
     updated = connector.invoke("update-coupon", {"id": created["id"], "amount": "20", "usage_limit": 5}, conn)
     assert (updated["amount"], updated["usage_limit"]) == ("20.00", 5)
+    other = next(c for c in connector.invoke("list-coupons", {}, conn)["items"] if c["id"] != created["id"])
+    with pytest.raises(InvalidRequestError) as info:
+        connector.invoke("update-coupon", {"id": created["id"], "code": other["code"]}, conn)
+    assert info.value.woo_code == "woocommerce_rest_coupon_code_already_exists"
+    assert connector.invoke("get-coupon", {"id": created["id"]}, conn)["code"] == code.lower()
 
     connector.invoke("delete-coupon", {"id": created["id"]}, conn)
     assert connector.invoke("get-coupon", {"id": created["id"]}, conn)["status"] == "trash"
