@@ -197,6 +197,17 @@ def test_without_the_flag_missing_variations_are_left_alone(connector, conn, rsp
     assert result["products"][0]["removed_variations"] == []
 
 
+def test_a_product_given_without_variations_keeps_them_even_with_the_flag(connector, conn, rsps) -> None:
+    parent = captured_product("RW-VAR-001", 291, type="variable", name="Var")
+    answer_lookup(rsps, "RW-VAR-001", [parent])
+
+    result = connector.invoke("upsert-product", {"products": [{"name": "Var", "type": "variable", "sku": "RW-VAR-001"}],
+                                                 "remove_missing_variations": True}, conn)
+
+    assert posts(rsps) == [] and len(rsps.calls) == 1  # no variation read, nothing deleted
+    assert result["products"][0]["action"] == "unchanged" and "removed_variations" not in result["products"][0]
+
+
 def test_repeated_skus_and_missing_skus_are_refused(connector, conn, rsps) -> None:
     answer_lookup(rsps, "A-1", [])
     batch_answer(rsps, "/products/batch", {"create": [captured_product("A-1", 5)]})

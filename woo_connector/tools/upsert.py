@@ -143,8 +143,8 @@ def upsert_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
     for i, product in enumerate(products):
         result = results[i]
-        if "variations" not in product and not (remove_missing and product.get("type") == "variable"):
-            continue
+        if "variations" not in product:
+            continue  # no variations given: none touched, even with remove_missing_variations
         result["variations"] = []
         result["removed_variations"] = []
         if result["error"] is None:
