@@ -150,6 +150,19 @@ def test_a_batch_that_failed_without_effect_is_reported_as_maybe_applied(connect
     assert error["details"]["may_have_been_applied"] is True
 
 
+def test_a_batch_answer_without_one_result_per_item_is_bad_response(connector, conn, rsps) -> None:
+    """Capture 291's answer to an empty batch ([]): sent one create, got no list of results."""
+    answer_lookup(rsps, "NEW-1", [])
+    rsps.add(responses.Response("POST", f"{API}/products/batch", json=capture(291)["response"]["body"]))
+    answer_lookup(rsps, "NEW-1", [])
+
+    result = connector.invoke("upsert-product", {"products": [MUG]}, conn)
+
+    error = result["products"][0]["error"]
+    assert error["code"] == "bad_response" and error["details"]["may_have_been_applied"] is True
+    assert len(posts(rsps)) == 1
+
+
 def test_variations_matched_by_sku_created_updated_and_missing_ones_removed(connector, conn, rsps) -> None:
     variations = capture(81)["response"]["body"]  # product 291, RW-VAR-001-01 .. -12
     parent = captured_product("RW-VAR-001", 291, type="variable", name="Var")
