@@ -94,6 +94,20 @@ def test_variation_by_id_with_its_parent_and_product_by_id(connector, conn, rsps
     assert variation_write == {"update": [{"id": 302, "manage_stock": True, "stock_quantity": 11}]}
 
 
+def test_ids_that_match_nothing_say_what_to_give_instead(connector, conn, rsps) -> None:
+    rsps.add(responses.Response("GET", f"{API}/products", json=[], headers=list_headers(0)))
+    missing = capture(226)["response"]  # the store's 404 for a product id it does not have
+    rsps.add(responses.Response("GET", f"{API}/products/404404/variations", status=missing["status"], json=missing["body"]))
+
+    result = connector.invoke("update-stock", {"items": [{"id": 331, "stock_quantity": 1},
+                                                         {"id": 5, "parent_id": 404404, "stock_quantity": 1}]}, conn)
+
+    first, second = result["items"]
+    assert first["action"] == "not_found" and "give parent_id" in first["error"]["message"]
+    assert second["action"] == "not_found" and "product 404404 has no variation 5" in second["error"]["message"]
+    assert result["not_found_skus"] == [] and posts(rsps) == []
+
+
 def test_the_same_record_twice_is_refused_at_the_second_place(connector, conn, rsps) -> None:
     _, variation = mixed()
     answer_lookup(rsps, variation["sku"], [variation])

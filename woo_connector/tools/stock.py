@@ -43,7 +43,11 @@ def _resolve(client: WooClient, items: list[dict[str, Any]]) -> list[dict[str, A
             per_parent[it["parent_id"]].append(it["id"])
     variations: dict[tuple[int, int], dict[str, Any]] = {}
     for parent, ids in per_parent.items():
-        for vid, doc in find_by_id(client, f"/products/{parent}/variations", ids).items():
+        try:
+            found = find_by_id(client, f"/products/{parent}/variations", ids)
+        except NotFoundError:  # no such parent: its items are reported as not found
+            continue
+        for vid, doc in found.items():
             variations[(parent, vid)] = doc
     records: list[dict[str, Any] | None] = []
     for it in items:
@@ -66,9 +70,14 @@ def update_stock(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     for i, (item, doc) in enumerate(zip(items, records)):
         row = rows[i]
         if doc is None:
-            what = f"SKU {item['sku']!r}" if "sku" in item else f"id {item['id']}"
+            if "sku" in item:
+                what = f"no product or variation has SKU {item['sku']!r}"
+            elif "parent_id" in item:
+                what = f"product {item['parent_id']} has no variation {item['id']}"
+            else:
+                what = f"no product has id {item['id']} (for a variation id, give parent_id too, or its sku)"
             row.update(action="not_found", error=NotFoundError(
-                f"/items/{i}: no product or variation has {what}.", details={"pointer": f"/items/{i}"}).to_dict())
+                f"/items/{i}: {what}.", details={"pointer": f"/items/{i}"}).to_dict())
             if "sku" in item:
                 not_found.append(item["sku"])
             continue
