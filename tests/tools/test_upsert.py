@@ -195,6 +195,22 @@ def test_variations_matched_by_sku_created_updated_and_missing_ones_removed(conn
     assert result["complete"] is True
 
 
+def test_a_new_variable_product_gets_its_variations_without_reading_any_first(connector, conn, rsps) -> None:
+    variation = capture(81)["response"]["body"][0]
+    answer_lookup(rsps, "NEW-VAR", [])
+    batch_answer(rsps, "/products/batch", {"create": [captured_product("NEW-VAR", 950, type="variable")]})
+    batch_answer(rsps, "/products/950/variations/batch", {"create": [{**variation, "id": 951, "sku": "NEW-VAR-S"}]})
+    payload = {"products": [{"name": "New", "type": "variable", "sku": "NEW-VAR",
+                             "attributes": [{"name": "Size", "variation": True, "options": ["S"]}],
+                             "variations": [{"sku": "NEW-VAR-S", "regular_price": 5, "attributes": [{"name": "Size", "option": "S"}]}]}]}
+
+    result = connector.invoke("upsert-product", payload, conn)
+
+    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "POST"]  # no GET of its variations
+    assert sent(posts(rsps)[1])["create"][0]["regular_price"] == "5"
+    assert result["products"][0]["variations"] == [{"index": 0, "sku": "NEW-VAR-S", "id": 951, "action": "created", "error": None}]
+
+
 def test_without_the_flag_missing_variations_are_left_alone(connector, conn, rsps) -> None:
     variations = capture(81)["response"]["body"]
     answer_lookup(rsps, "RW-VAR-001", [captured_product("RW-VAR-001", 291, type="variable", name="Var")])

@@ -185,7 +185,9 @@ def _sync_variations(
 ) -> None:
     parent = result["id"]
     wanted = product.get("variations") or []
-    existing = variations_of(client, parent)
+    # A product created in this call has no variations yet: nothing to read (this also keeps a
+    # dry run, whose stand-in product the store does not know, from asking for it).
+    existing = [] if result["action"] == "created" else variations_of(client, parent)
     by_sku = {v["sku"]: v for v in existing if v.get("sku")}
     rows = [_result(j, v.get("sku") or "") for j, v in enumerate(wanted)]
     result["variations"] = rows
