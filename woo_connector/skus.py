@@ -18,16 +18,18 @@ SKUS_PER_REQUEST = 100
 
 
 def find_by_sku(client: WooClient, skus: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Every product or variation whose SKU is in ``skus`` (trash excluded), by SKU."""
+    """Every product or variation whose SKU is in ``skus`` (trash excluded), keyed by the SKU as
+    asked. The store compares SKUs without regard to case (MySQL's ``IN`` on ``_sku``), so a
+    record stored as ``abc-1`` answers for ``ABC-1`` here too, as it would block creating one."""
     wanted = sorted({sku for sku in skus if sku and "," not in sku})
-    found: dict[str, dict[str, Any]] = {}
+    by_key: dict[str, dict[str, Any]] = {}
     for chunk in chunks(wanted, SKUS_PER_REQUEST):
         for page, _info in client.iter_pages("/products", {"sku": ",".join(chunk)}, per_page=100):
             for doc in page:
                 sku = doc.get("sku") if isinstance(doc, dict) else None
-                if sku in chunk and sku not in found:
-                    found[sku] = doc
-    return found
+                if isinstance(sku, str):
+                    by_key.setdefault(sku.casefold(), doc)
+    return {sku: by_key[sku.casefold()] for sku in wanted if sku.casefold() in by_key}
 
 
 def find_by_id(client: WooClient, path: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:

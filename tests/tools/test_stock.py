@@ -52,6 +52,15 @@ def test_products_and_variations_by_sku_in_one_call(connector, conn, rsps) -> No
     assert (result["updated"], result["not_found"], result["complete"]) == (2, 1, False)
 
 
+def test_skus_match_without_regard_to_case_as_the_store_compares_them(connector, conn, rsps) -> None:
+    _, variation = mixed()
+    answer_lookup(rsps, variation["sku"].lower(), [variation])
+
+    result = connector.invoke("update-stock", {"items": [{"sku": variation["sku"].lower(), "stock_quantity": 30}]}, conn)
+
+    assert result["items"][0]["action"] == "unchanged" and result["items"][0]["id"] == variation["id"]
+
+
 def test_a_record_already_at_the_quantity_is_not_written(connector, conn, rsps) -> None:
     _, variation = mixed()
     answer_lookup(rsps, variation["sku"], [variation])
