@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Literal, TypeVar
 
 from .client import WooClient
-from .errors import BadResponseError, WooConnectorError
-from .tools.products import _woo_item_error
+from .errors import BadResponseError, OutcomeUnknownError, ServerError, WooConnectorError
+from .response import error_from_woo
 
 BATCH_LIMIT = 100  # create + update + delete together (captures 262, 263)
 Kind = Literal["create", "update", "delete"]
@@ -37,7 +37,7 @@ class Outcome:
     record: dict[str, Any] | None
     error: dict[str, Any] | None
     # True when the request as a whole failed in a way that leaves open whether the store
-    # applied it (timeout, connection lost, 5xx): look before writing again.
+    # applied it (sent but no answer, or a 5xx): look before writing again.
     ambiguous: bool = False
 
 
@@ -61,8 +61,10 @@ def run_batches(client: WooClient, path: str, ops: list[BatchOp]) -> list[Outcom
         try:
             answer = client.post(path, body)
         except WooConnectorError as exc:
-            error = exc.to_dict()
-            outcomes.extend(Outcome(op, None, error, ambiguous=exc.retryable) for op in chunk)
+            # No answer to a sent write, or a 5xx (the store applies batch items one by one, so a
+            # crash part-way leaves the earlier ones applied): the outcome is open.
+            ambiguous = isinstance(exc, (OutcomeUnknownError, ServerError))
+            outcomes.extend(Outcome(op, None, exc.to_dict(), ambiguous=ambiguous) for op in chunk)
             continue
         outcomes.extend(_match(chunk, answer, path))
     return outcomes
@@ -81,7 +83,7 @@ def _match(chunk: list[BatchOp], answer: Any, path: str) -> list[Outcome]:
         result = answered[op.kind][position[op.kind]]
         position[op.kind] += 1
         if isinstance(result, dict) and isinstance(result.get("error"), dict):
-            out.append(Outcome(op, None, _woo_item_error(result["error"])))
+            out.append(Outcome(op, None, error_from_woo(result["error"], url=path).to_dict()))
         elif isinstance(result, dict):
             out.append(Outcome(op, result, None))
         else:

@@ -31,6 +31,11 @@ def test_returns_recorded_once_to_the_cent(shop) -> None:
     sandbox, connection = shop
     expected = expected_amounts(sandbox)
     before = {r["id"] for r in sandbox.store.all("refund")}
+    with RETURNS.open(newline="") as fh:
+        returned = [(row["sku"], int(row["quantity"])) for row in csv.DictReader(fh)]
+    stock = {p["sku"]: p for p in sandbox.store.all("product") if p.get("sku")}
+    managed = {sku: stock[sku]["stock_quantity"] for sku, _ in returned if stock[sku]["manage_stock"]}
+    assert managed  # the sample returns include stock-managed products
 
     code, report, err = run_example(SCRIPT, RETURNS, "--connection", connection)
 
@@ -43,6 +48,10 @@ def test_returns_recorded_once_to_the_cent(shop) -> None:
         assert refund["refunded_payment"] is False  # api_refund false: Stripe already paid
         order = sandbox.store.get("order", refund["_order_id"])
         assert Decimal(order["total"]) - sum(-Decimal(r["total"]) for r in order["refunds"]) >= 0
+    stock = {p["sku"]: p for p in sandbox.store.all("product") if p.get("sku")}
+    for sku, quantity in returned:  # restocked
+        if sku in managed:
+            assert stock[sku]["stock_quantity"] == managed[sku] + quantity, sku
     # order 360's return is its whole line: exactly the line's total and tax
     whole = next(r for r in new if r["_order_id"] == 360)
     line = next(li for li in sandbox.store.get("order", 360)["line_items"] if li["sku"] == "RW-TEA-0107")

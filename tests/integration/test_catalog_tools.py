@@ -103,22 +103,31 @@ def test_update_stock_for_products_and_variations_by_sku(connector: Registry, st
     assert adjusted["items"][0]["stock_quantity"] == 3 and by_sku(sandbox, f"TEE-{tag}-S")["stock_quantity"] == 3
 
 
-def _refundable_order(connector: Registry, conn: dict[str, Any]) -> dict[str, Any]:
-    orders = connector.invoke("list-orders", {"status": "completed", "per_page": 50, "orderby": "id"}, conn)["items"]
-    return next(o for o in orders if not o["refunds"] and any(li["quantity"] >= 2 for li in o["line_items"]))
+def _refundable_line(sandbox: Any, connector: Registry, conn: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A completed order not yet refunded, and a line of 2 or more units of a stock-managed product."""
+    orders = connector.invoke("list-orders", {"status": "completed", "per_page": 100, "orderby": "id"}, conn)["items"]
+    for order in orders:
+        for line in order["line_items"] if not order["refunds"] else []:
+            product = sandbox.store.get("product", line["variation_id"] or line["product_id"])
+            if line["quantity"] >= 2 and product and product["manage_stock"]:
+                return order, line
+    raise AssertionError("the seeded store has no such order")
 
 
 def test_create_refund_of_one_unit_and_over_refund_refused(connector: Registry, store) -> None:
     sandbox, conn = store
-    order = _refundable_order(connector, conn)
-    line = next(li for li in order["line_items"] if li["quantity"] >= 2)
+    order, line = _refundable_line(sandbox, connector, conn)
     unit = (Decimal(line["total"]) / line["quantity"]).quantize(Decimal("0.01"))
     unit_tax = (Decimal(line["total_tax"]) / line["quantity"]).quantize(Decimal("0.01"))
+
+    product_id = line["variation_id"] or line["product_id"]
+    stock_before = sandbox.store.get("product", product_id)["stock_quantity"]
 
     refund = connector.invoke("create-refund", {"order_id": order["id"], "line_items": [{"id": line["id"], "quantity": 1}],
                                                 "reason": "Return: one unit"}, conn)
 
     assert Decimal(refund["amount"]) == unit + unit_tax
+    assert sandbox.store.get("product", product_id)["stock_quantity"] == stock_before + 1  # restock_items defaults to true
     stored = [r for r in sandbox.store.all("refund") if r["_order_id"] == order["id"]]
     assert [(r["id"], r["amount"]) for r in stored] == [(refund["id"], refund["amount"])]
     assert Decimal(refund["remaining_refundable"]) == Decimal(order["total"]) - Decimal(refund["amount"])
@@ -129,6 +138,20 @@ def test_create_refund_of_one_unit_and_over_refund_refused(connector: Registry, 
     assert info.value.details["remaining"] == refund["remaining_refundable"]
     assert writes(sandbox) == []  # refused before sending
     assert len([r for r in sandbox.store.all("refund") if r["_order_id"] == order["id"]]) == 1
+
+
+def test_dry_run_upsert_shows_the_batch_and_changes_nothing(connector: Registry, store) -> None:
+    sandbox, conn = store
+    tag = uuid.uuid4().hex[:6].upper()
+    sandbox.requests_log.clear()
+
+    preview = connector.invoke("upsert-product", {"dry_run": True, "products": [tee(tag, ["S", "M"])]}, conn)
+
+    assert writes(sandbox) == [] and by_sku(sandbox, f"TEE-{tag}") is None
+    first, second = preview["requests"]
+    assert (first["method"], first["path"], second["method"]) == ("POST", "/products/batch", "POST")
+    assert second["path"].endswith("/variations/batch")
+    assert [v["sku"] for v in preview["requests"][1]["body"]["create"]] == [f"TEE-{tag}-S", f"TEE-{tag}-M"]
 
 
 def test_order_tax_breakdown_reconciles_with_the_store(connector: Registry, store) -> None:

@@ -29,7 +29,7 @@ def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 def get_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     breakdown = order_flag(args)
     order = client.get(f"/orders/{args['id']}", store_query(args, only=("dp", "_fields", "context")))
-    return with_order_amounts(order) if breakdown else order
+    return with_order_amounts(store_object(order, "get-order")) if breakdown else order
 
 
 def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

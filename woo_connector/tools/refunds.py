@@ -18,7 +18,8 @@ from typing import Any, Mapping
 
 from ..client import WooClient
 from ..errors import InvalidInputError, InvalidRequestError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
+from ..store_shape import store_object
 from ..tax import ZERO, cents, decimal, money
 
 
@@ -94,7 +95,7 @@ def lines_amount(lines: list[Mapping[str, Any]]) -> Decimal:
 
 def create_refund(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     order_id = args["order_id"]
-    order = client.get(f"/orders/{order_id}")
+    order = store_object(client.get(f"/orders/{order_id}"), "create-refund", needs=("total",))
     total = decimal(order.get("total"))
     refunded = sum((-decimal(r.get("total")) for r in order.get("refunds") or []), ZERO)
     remaining = total - refunded
@@ -120,7 +121,7 @@ def create_refund(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     body["amount"] = money(amount)
     if args.get("meta_data"):
         body["meta_data"] = args["meta_data"]
-    refund = client.post(f"/orders/{order_id}/refunds", body)
+    refund = store_object(client.post(f"/orders/{order_id}/refunds", body), "create-refund")
     return {**refund, "order_id": order_id, "remaining_refundable": money(remaining - decimal(refund.get("amount", amount)))}
 
 
@@ -132,5 +133,5 @@ def _all_refunds(client: WooClient, order_id: int) -> list[dict[str, Any]]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("create-refund", create_refund)

@@ -21,7 +21,7 @@ from typing import Any
 from ..batch import BatchOp, run_batches
 from ..client import WooClient
 from ..errors import InvalidInputError, InvalidRequestError, NotFoundError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from ..skus import find_by_id, find_by_sku
 
 
@@ -125,5 +125,5 @@ def update_stock(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("update-stock", update_stock)

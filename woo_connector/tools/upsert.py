@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from ..batch import BatchOp, Outcome, run_batches
 from ..client import WooClient
 from ..errors import InvalidInputError, InvalidRequestError
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
 from ..skus import find_by_sku
 from .products import prices_as_strings, variations_of
 
@@ -224,5 +224,5 @@ def _sync_variations(
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("upsert-product", upsert_product)

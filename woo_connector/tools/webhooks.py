@@ -16,7 +16,8 @@ import secrets
 from typing import Any
 
 from ..client import WooClient
-from ..hookspecs import hookimpl
+from ..hookspecs import Register, hookimpl
+from ..store_shape import store_object
 
 SECRET_BYTES = 32
 
@@ -29,10 +30,10 @@ def subscribe_webhook(client: WooClient, args: dict[str, Any]) -> dict[str, Any]
         "delivery_url": args["delivery_url"],
         "secret": secret,
     }
-    webhook = client.post("/webhooks", body)
+    webhook = store_object(client.post("/webhooks", body), "subscribe-webhook")
     return {"webhook": webhook, "secret": secret}
 
 
 @hookimpl
-def register_tools(register):  # type: ignore[no-untyped-def]
+def register_tools(register: Register) -> None:
     register("subscribe-webhook", subscribe_webhook)
