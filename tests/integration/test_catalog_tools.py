@@ -166,6 +166,16 @@ def test_order_tax_breakdown_reconciles_with_the_store(connector: Registry, stor
     assert single["amounts"] == result["items"][0]["amounts"]
 
 
+def test_a_cursor_sync_carries_the_tax_breakdown_too(connector: Registry, store) -> None:
+    """Orders -> ERP: every order changed since the cursor, with net/tax/gross per order and line."""
+    _, conn = store
+    result = connector.invoke("list-orders", {"cursor": "", "status": "processing", "tax_breakdown": True}, conn)
+    assert result["items"] and result["next_cursor"]
+    for order in result["items"]:
+        assert order["amounts"]["reconciled"] and Decimal(order["amounts"]["gross"]) == Decimal(order["total"])
+        assert all("amounts" in line for line in order["line_items"])
+
+
 def test_products_with_variations_and_price_amounts(connector: Registry, store) -> None:
     _, conn = store
     result = connector.invoke("list-products", {"type": "variable", "per_page": 5, "include_variations": True,
