@@ -138,19 +138,36 @@ def test_a_batch_that_timed_out_but_went_through_is_found_not_recreated(connecto
     assert again["products"][0]["action"] == "unchanged"
 
 
-def test_a_batch_that_failed_without_effect_is_reported_as_maybe_applied(connector, conn, rsps) -> None:
+def test_a_product_still_being_saved_is_found_on_a_later_look(connector, conn, rsps, monkeypatch) -> None:
+    monkeypatch.setattr("woo_connector.tools.upsert.RECOVERY_WAITS", (0.0, 0.0, 0.0))
+    created = captured_product("NEW-1", 901, name=MUG["name"], regular_price="43.95", type="simple")
     rsps.add(responses.Response("GET", f"{API}/products", json=[], headers=list_headers(0)))
-    rsps.add(responses.Response("POST", f"{API}/products/batch", body=requests.ConnectionError("reset")))
+    rsps.add(responses.Response("POST", f"{API}/products/batch", body=requests.ConnectionError("timed out")))
     rsps.add(responses.Response("GET", f"{API}/products", json=[], headers=list_headers(0)))
+    rsps.add(responses.Response("GET", f"{API}/products", json=[created], headers=list_headers(1)))
 
     result = connector.invoke("upsert-product", {"products": [MUG]}, conn)
+
+    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "GET", "GET"]
+    assert result["products"][0] == {"index": 0, "sku": "NEW-1", "id": 901, "action": "created", "error": None}
+
+
+def test_a_batch_that_failed_without_effect_is_reported_as_maybe_applied(connector, conn, rsps, monkeypatch) -> None:
+    monkeypatch.setattr("woo_connector.tools.upsert.RECOVERY_WAITS", (0.0, 0.0))  # look twice, no sleeping
+    rsps.add(responses.Response("GET", f"{API}/products", json=[], headers=list_headers(0)))
+    rsps.add(responses.Response("POST", f"{API}/products/batch", body=requests.ConnectionError("reset")))
+
+    result = connector.invoke("upsert-product", {"products": [MUG]}, conn)
+
+    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "GET", "GET"]  # looked again, twice
 
     error = result["products"][0]["error"]
     assert error["code"] == "outcome_unknown" and error["retryable"] is False  # look, do not resend
     assert error["details"]["may_have_been_applied"] is True
 
 
-def test_a_batch_answer_without_one_result_per_item_is_bad_response(connector, conn, rsps) -> None:
+def test_a_batch_answer_without_one_result_per_item_is_bad_response(connector, conn, rsps, monkeypatch) -> None:
+    monkeypatch.setattr("woo_connector.tools.upsert.RECOVERY_WAITS", (0.0,))
     """Capture 291's answer to an empty batch ([]): sent one create, got no list of results."""
     answer_lookup(rsps, "NEW-1", [])
     rsps.add(responses.Response("POST", f"{API}/products/batch", json=capture(291)["response"]["body"]))

@@ -13,14 +13,16 @@ reported.
 
 from __future__ import annotations
 
+import time
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from ..batch import BatchOp, Outcome, run_batches
 from ..client import WooClient
-from ..errors import InvalidInputError, InvalidRequestError
+from ..errors import InvalidInputError, InvalidRequestError, WooConnectorError
 from ..hookspecs import Register, hookimpl
+from ..recovery import RECOVERY_WAITS
 from ..skus import find_by_sku
 from .products import prices_as_strings, variations_of
 
@@ -166,17 +168,32 @@ def _settle_ambiguous(
     """After a batch that may or may not have been applied, ask the store which items now match.
 
     An item whose SKU is now found with the fields sent did go through: it is reported as done
-    (its id known), so the caller neither retries it nor creates it again.
+    (its id known), so the caller neither retries it nor creates it again. A batch of 100 takes
+    the store seconds (5.6 s for 100 creates, capture 264), so an answer lost to a timeout may be
+    followed by items still being saved: the lookup is repeated as :mod:`woo_connector.recovery`
+    does, within the call's budget.
     """
     unsure = [o for o in outcomes if o.ambiguous]
-    if not unsure:
-        return
-    found = find_by_sku(client, (products[o.op.tag]["sku"] for o in unsure))
+    budget_end = time.monotonic() + client.conn.call_budget
+    for wait in RECOVERY_WAITS:
+        if not unsure or time.monotonic() + wait >= budget_end:
+            break
+        if wait:
+            time.sleep(wait)
+        try:
+            found = find_by_sku(client, (products[o.op.tag]["sku"] for o in unsure))
+        except WooConnectorError:
+            break  # the store is not answering reads either: report what is known
+        still: list[Outcome] = []
+        for outcome in unsure:
+            doc = found.get(products[outcome.op.tag]["sku"])
+            if doc is not None and doc.get("type") != "variation" and not differs(fields_of[outcome.op.tag], doc):
+                outcome.record, outcome.error = doc, None
+            else:
+                still.append(outcome)
+        unsure = still
     for outcome in unsure:
-        doc = found.get(products[outcome.op.tag]["sku"])
-        if doc is not None and doc.get("type") != "variation" and not differs(fields_of[outcome.op.tag], doc):
-            outcome.record, outcome.error = doc, None
-        elif outcome.error is not None:
+        if outcome.error is not None:
             outcome.error["details"]["may_have_been_applied"] = True
 
 
