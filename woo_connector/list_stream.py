@@ -8,9 +8,11 @@ continues right after this page (``{"page": n}`` in a page walk, with the order 
 writes a page's items out and then stores its checkpoint never loses or repeats a page, even
 if it is killed between two pages.
 
-Which walk a tool makes is the tool's own business (a tool pack's list calls
-``list_collection`` too), so the stream asks the tool: its function runs once with
-``walk_capture`` set and hands over the walk instead of fetching anything.
+Which walk a tool makes, and what it does to the items it lists (order amounts, a product's
+variations), is the tool's own business; a tool pack's list calls ``list_collection`` too. So
+the stream asks the tool: its function runs once with ``walk_capture`` set and hands over the
+walk instead of fetching anything, and then once per page read, with that page as the answer
+of ``list_collection``, so every page gets the tool's own processing, as ``invoke``'s items do.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from typing import Any
 
 from .client import WooClient
 from .errors import InvalidInputError
-from .pagination import ListWalk, PageInfo, is_repeat, walk_capture, walk_pages
+from .pagination import ListWalk, PageInfo, WalkHook, is_repeat, walk_capture, walk_pages
 
 Progress = Callable[[int, int | None], None]
-PageCheck = Callable[[list[Any], PageInfo | None, dict[str, Any] | None], None]
-"""Output validation of one page: its items, its position (page walks) or its sync fields."""
+PageCheck = Callable[[dict[str, Any]], None]
+"""Output validation of one page: the envelope the tool answered for it."""
 
 
 @dataclass(frozen=True)
@@ -38,25 +40,44 @@ class StreamPage:
     info: PageInfo | None = field(default=None, repr=False)
 
 
-def capture_walk(function: Callable[[WooClient, dict[str, Any]], Any], client: WooClient,
-                 args: dict[str, Any], tool: str) -> tuple[WooClient, ListWalk]:
-    """The walk a list tool would make for ``args`` (as a full pull), without making it."""
-    captured: list[tuple[WooClient, ListWalk]] = []
-    token = walk_capture.set(captured)
-    try:
-        function(client, {**args, "all_pages": True})
-    finally:
-        walk_capture.reset(token)
-    if not captured:
-        raise InvalidInputError(
-            f"{tool} does not page through a collection (list_collection): it cannot stream.",
-            details={"tool": tool},
-        )
-    return captured[0]
+ToolFunction = Callable[[WooClient, dict[str, Any]], Any]
+
+
+class ToolPages:
+    """A list tool's function, asked for its walk once and then to process each page read."""
+
+    def __init__(self, function: ToolFunction, client: WooClient, args: dict[str, Any], tool: str) -> None:
+        self.function, self.client, self.tool = function, client, tool
+        self.args = {**args, "all_pages": True}
+        hook = WalkHook()
+        self._run(hook)
+        if not hook.captured:
+            raise InvalidInputError(
+                f"{tool} does not page through a collection (list_collection): it cannot stream.",
+                details={"tool": tool},
+            )
+        self.walk_client, self.walk = hook.captured[0]
+
+    def _run(self, hook: WalkHook) -> Any:
+        token = walk_capture.set(hook)
+        try:
+            return self.function(self.client, dict(self.args))
+        finally:
+            walk_capture.reset(token)
+
+    def processed(self, items: list[Any], info: PageInfo | None) -> dict[str, Any]:
+        """The tool's answer had this page been the whole list: its items, processed."""
+        envelope = {"items": items, "page": info.page if info else 1,
+                    "per_page": info.per_page if info else max(1, len(items)),
+                    "total": info.total if info else len(items),
+                    "total_pages": info.total_pages if info else None,
+                    "has_more": info.has_more if info else False,
+                    "next_page": info.next_page if info else None}
+        return self._run(WalkHook(page=envelope))
 
 
 def page_stream(
-    function: Callable[[WooClient, dict[str, Any]], Any],
+    function: ToolFunction,
     client: WooClient,
     args: dict[str, Any],
     tool: str,
@@ -68,26 +89,22 @@ def page_stream(
     from .sync.changes import RESOURCES, SYNC_KEYS, wants_cursor  # the sync loads only when asked
 
     if wants_cursor(args):
-        plain = {k: v for k, v in args.items() if k not in SYNC_KEYS}
-        walk_client, walk = capture_walk(function, client, plain, tool)
-        resource = walk.path.strip("/")
+        pages = ToolPages(function, client, {k: v for k, v in args.items() if k not in SYNC_KEYS}, tool)
+        resource = pages.walk.path.strip("/")
         if resource not in RESOURCES:
             raise InvalidInputError(f"{tool} has no cursor sync.", details={"tool": tool})
-        return _change_pages(walk_client, resource, args, on_progress, check_page)
-    walk_client, walk = capture_walk(function, client, args, tool)
-    return _walk_pages(walk_client, walk, on_progress, check_page)
+        return _change_pages(pages, resource, args, on_progress, check_page)
+    return _walk_pages(ToolPages(function, client, args, tool), on_progress, check_page)
 
 
-def _walk_pages(client: WooClient, walk: ListWalk, on_progress: Progress | None,
-                check_page: PageCheck | None) -> Iterator[StreamPage]:
+def _walk_pages(pages: ToolPages, on_progress: Progress | None, check_page: PageCheck | None) -> Iterator[StreamPage]:
     """The shared walk, repeats dropped by id, cut at ``max_items``; progress after each page
     (total from the first page's ``X-WP-Total``) and once more at the end with done == total."""
+    walk = pages.walk
     seen: set[Any] = set()
     done, total, first = 0, None, True
     max_items = walk.max_items
-    for page_items, info in walk_pages(client, walk):
-        if check_page is not None:
-            check_page(page_items, info, None)
+    for page_items, info in walk_pages(pages.walk_client, walk):
         if first:
             total = info.total if max_items is None or info.total is None else min(info.total, max_items)
             first = False
@@ -101,28 +118,33 @@ def _walk_pages(client: WooClient, walk: ListWalk, on_progress: Progress | None,
         cut = max_items is not None and done >= max_items
         following = info.page if cut and len(fresh) < len(page_items) else info.next_page
         checkpoint = {"page": following, **walk.chosen_order} if following is not None else None
+        answer = pages.processed(fresh, info)
+        if check_page is not None:
+            check_page(answer)
         if on_progress is not None:
             on_progress(done, total)
-        yield StreamPage(fresh, [], checkpoint, info)
+        yield StreamPage(list(answer["items"]), [], checkpoint, info)
         if cut:
             break
     if on_progress is not None and total != done:
         on_progress(done, done)
 
 
-def _change_pages(client: WooClient, resource: str, args: Mapping[str, Any], on_progress: Progress | None,
+def _change_pages(pages: ToolPages, resource: str, args: Mapping[str, Any], on_progress: Progress | None,
                   check_page: PageCheck | None) -> Iterator[StreamPage]:
     """A cursor sync's pages (:func:`woo_connector.sync.changes.iter_changes`), as stream pages."""
     from .sync.changes import iter_changes
 
     done = 0
-    for page in iter_changes(client, resource, args):
+    for page in iter_changes(pages.walk_client, resource, args):
+        answer = {**pages.processed(list(page.items), None), "next_cursor": page.cursor,
+                  "deleted": sorted(set(page.deleted))}
         if check_page is not None:
-            check_page(page.items, None, {"next_cursor": page.cursor, "deleted": sorted(set(page.deleted))})
+            check_page(answer)
         done += len(page.items)
         if on_progress is not None:
             on_progress(done, None)
-        yield StreamPage(list(page.items), list(page.deleted), {"cursor": page.cursor})
+        yield StreamPage(list(answer["items"]), list(page.deleted), {"cursor": page.cursor})
     if on_progress is not None:
         on_progress(done, done)
 
@@ -141,4 +163,4 @@ def items_of(pages: Iterator[StreamPage], on_page: Callable[[StreamPage], None] 
             close()
 
 
-__all__ = ["StreamPage", "page_stream", "items_of", "capture_walk"]
+__all__ = ["StreamPage", "ToolPages", "page_stream", "items_of"]

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener",
-    "ListWalk", "walk_pages", "walk_capture", "is_repeat", "DEFAULT_CONCURRENCY",
+    "ListWalk", "WalkHook", "walk_pages", "walk_capture", "is_repeat", "DEFAULT_CONCURRENCY",
 ]
 
 # The connector's own list options; everything else in a list payload is a WooCommerce filter.
@@ -324,13 +324,17 @@ def walk_pages(client: WooClient, walk: ListWalk) -> Iterator[tuple[list[Any], P
 def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """What every list tool does: the payload's filters to the store, the pages back as one envelope.
 
-    Under :func:`Registry.iter_items` (``walk_capture`` set) nothing is fetched here: the walk is
-    handed to the caller, which streams it."""
+    Under ``Registry.iter_items`` (``walk_capture`` set) nothing is fetched here: the walk is
+    handed to the stream, and each page it reads comes back through here (``hook.page``) so
+    that whatever the tool does to its items (amounts, variations) is done to every page."""
     walk = ListWalk.of(path, args)
-    sink = walk_capture.get()
-    if sink is not None:
-        sink.append((client, walk))
-        return {}
+    hook = walk_capture.get()
+    if hook is not None:
+        if hook.page is not None:
+            return dict(hook.page)
+        hook.captured.append((client, walk))
+        return {"items": [], "page": walk.start, "per_page": walk.per_page, "total": None,
+                "total_pages": None, "has_more": False, "next_page": None}
     return collect(
         walk_pages(client, walk),
         start=walk.start,
@@ -381,6 +385,15 @@ call to send MCP progress notifications and to stop a cancelled walk between pag
 walk costs one lookup per page."""
 
 
-walk_capture: ContextVar[list[tuple[Any, ListWalk]] | None] = ContextVar("walk_capture", default=None)
-"""Set by ``Registry.iter_items`` around a list tool's function: :func:`list_collection` puts its
-client and walk there instead of fetching, so any list tool (a tool pack's too) streams."""
+@dataclass
+class WalkHook:
+    """What ``Registry.iter_items`` sets around a list tool's function: ``captured`` receives the
+    tool's client and walk instead of a fetch; with ``page`` set, that envelope is the answer."""
+
+    captured: list[tuple[Any, ListWalk]] = field(default_factory=list)
+    page: dict[str, Any] | None = None
+
+
+walk_capture: ContextVar[WalkHook | None] = ContextVar("walk_capture", default=None)
+"""Set by ``Registry.iter_items`` (:mod:`woo_connector.list_stream`): any list tool that calls
+:func:`list_collection` (a tool pack's too) streams, its own item processing included."""

@@ -33,7 +33,6 @@ from .errors import (
 )
 from .hookspecs import ToolFunction
 from .list_stream import StreamPage, items_of, page_stream
-from .pagination import PageInfo
 from .redact import redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
@@ -174,20 +173,10 @@ class Registry:
         """
         return items_of(self.iter_pages(tool, payload, connection, on_progress=on_progress), on_page)
 
-    def _page_check(self, tool: str) -> Callable[[list[Any], PageInfo | None, dict[str, Any] | None], None]:
-        """Strict mode for streams: each page is checked as the one-page envelope it would be."""
+    def _page_check(self, tool: str) -> Callable[[dict[str, Any]], None]:
+        """Strict mode for streams: each page's envelope is checked as the tool's output."""
         checker = self._checker(tool, "output")
-
-        def check(items: list[Any], info: PageInfo | None, sync: dict[str, Any] | None) -> None:
-            envelope: dict[str, Any] = {"items": items, "page": info.page if info else 1,
-                                        "per_page": info.per_page if info else max(1, len(items)),
-                                        "total": info.total if info else len(items),
-                                        "total_pages": info.total_pages if info else None,
-                                        "has_more": info.has_more if info else False,
-                                        "next_page": info.next_page if info else None, **(sync or {})}
-            self._refuse_output(checker.problems(envelope), f"{tool} output (one page)")
-
-        return check
+        return lambda envelope: self._refuse_output(checker.problems(envelope), f"{tool} output (one page)")
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Check a connection's credentials; a failed check is a result (ok false), not an exception."""

@@ -184,3 +184,17 @@ def test_a_concurrent_walk_loses_nothing_while_the_shop_writes(connector: Regist
     assert created and len(list(sandbox.store.all("order"))) > len(before)  # the store did move under the walk
     assert before <= set(streamed)
     assert len(streamed) == len(set(streamed))
+
+
+@pytest.mark.parametrize("tool, payload", [
+    ("list-orders", {"per_page": 40, "tax_breakdown": True}),
+    ("list-products", {"per_page": 10, "include_variations": True, "type": "variable"}),
+])
+def test_a_streamed_page_gets_the_tools_own_item_processing(connector: Registry, sandbox_http: Sandbox,
+                                                           tool: str, payload: dict[str, Any]) -> None:
+    conn = sandbox_http.connection()
+    streamed = list(connector.iter_items(tool, payload, conn))
+    collected = connector.invoke(tool, {**payload, "all_pages": True}, conn)["items"]
+    assert streamed == collected and streamed
+    plain = connector.invoke(tool, {k: v for k, v in payload.items() if k in ("per_page", "type")}, conn)["items"]
+    assert set(streamed[0]) > set(plain[0])  # the tool added its fields to every streamed item
