@@ -198,3 +198,21 @@ def test_a_streamed_page_gets_the_tools_own_item_processing(connector: Registry,
     assert streamed == collected and streamed
     plain = connector.invoke(tool, {k: v for k, v in payload.items() if k in ("per_page", "type")}, conn)["items"]
     assert set(streamed[0]) > set(plain[0])  # the tool added its fields to every streamed item
+
+
+def test_invoke_with_all_pages_says_where_to_resume_too(connector: Registry, sandbox_http: Sandbox) -> None:
+    from woo_connector.pagination import page_listener
+
+    def break_after_page_two(info: Any, count: int) -> None:
+        if info.page == 2:
+            sandbox_http.faults.server_errors = 1000
+
+    token = page_listener.set(break_after_page_two)
+    try:
+        with pytest.raises(ServerError) as caught:
+            connector.invoke("list-orders", {"per_page": PER_PAGE, "all_pages": True, "concurrency": 1},
+                             sandbox_http.connection())
+    finally:
+        page_listener.reset(token)
+        sandbox_http.faults.server_errors = 0
+    assert caught.value.details["resume"] == {"page": 3}
