@@ -3,8 +3,9 @@
 One line per WooCommerce product, shaped like a BigCommerce catalog product create (v3
 ``POST /catalog/products``: name, type, sku, prices, weight and dimensions, inventory, images,
 options and variants with their option values), read page by page with ``list-products``
-(``include_variations: true`` brings each variable product's variations along) and written as it
-arrives, so a store of any size is exported holding one page in memory. Progress goes to stderr.
+(``include_variations: true`` brings each variable product's variations along) through
+``Registry.iter_items`` and written as it arrives, so a store of any size is exported holding one
+page in memory. Progress goes to stderr.
 
 The file appears only when complete: it is written beside the target and renamed at the end, so
 a failed run never leaves half an export where an importer would pick it up. The export only
@@ -98,16 +99,10 @@ Progress = Callable[[int, int | None], None]
 
 
 def products(connector: Any, connection: dict[str, Any], on_progress: Progress) -> Iterator[dict[str, Any]]:
-    """Every product, ordered by id, each variable one with its variations; ``on_progress(done, total)``
-    after each page."""
+    """Every product, ordered by id, each variable one with its variations, as pages arrive
+    (``iter_items``: one page held at a time); ``on_progress(done, total)`` after each page."""
     payload = {"include_variations": True, "orderby": "id", "order": "asc", "per_page": PER_PAGE}
-    page, done = 1, 0
-    while page:
-        result = connector.invoke("list-products", {**payload, "page": page}, connection)
-        yield from result["items"]
-        done += len(result["items"])
-        on_progress(done, result.get("total"))
-        page = result["next_page"] if result["has_more"] else None
+    return connector.iter_items("list-products", payload, connection, on_progress=on_progress)
 
 
 def show_progress(done: int, total: int | None) -> None:
