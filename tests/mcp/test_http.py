@@ -81,7 +81,7 @@ def test_read_and_error_over_http(http_server, mode: str, version: str) -> None:
 
     anyio.run(session)
     assert seen["version"] == version
-    assert len(seen["tools"]) == len(registry.tools())
+    assert len(seen["tools"]) == len(registry.tools()) + 1  # and describe-tool
     products = seen["product"]
     assert not products.is_error and len(products.structured_content["items"]) == 2
     Draft202012Validator(registry.tool("list-products").output_schema).validate(products.structured_content)
