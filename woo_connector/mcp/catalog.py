@@ -25,7 +25,7 @@ cannot do without, so even a hundred tools fit.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from ..dry_run import FLAG, accepts
-from ..registry import Registry, ToolSpec
+from ..registry import ToolSpec
 from .compact import compact_input_schema, compact_schema
 
 __all__ = ["AgentTool", "agent_tools", "agent_tool", "agent_notes", "agent_fields", "AGENT_PER_PAGE",
@@ -106,13 +106,12 @@ def _yaml(name: str) -> dict[Any, Any]:
     return yaml.safe_load(text) or {}
 
 
-def agent_tools(registry: Registry, budget: int = LISTING_BUDGET,
+def agent_tools(specs: Sequence[ToolSpec], budget: int = LISTING_BUDGET,
                 size: Callable[[list[AgentTool]], int] | None = None) -> list[AgentTool]:
-    """Every tool, each at the most detailed level the budget leaves it. ``size`` measures a
-    listing as sent (the server's, with everything it adds); when even the last level of every
-    tool is over budget, that is returned and the size test fails and says so."""
+    """Every tool (``Registry.tools()``), each at the most detailed level the budget leaves it.
+    ``size`` measures a listing as sent (the server's, with everything it adds); when even the
+    cheapest level of every tool is over budget, that is returned and the size test fails."""
     measure = size or _size
-    specs = registry.tools()
     renderings = [[agent_tool(spec, level) for level in LEVELS] for spec in specs]
     costs = [[measure([tool]) for tool in options] for options in renderings]
     chosen = [0] * len(specs)

@@ -127,7 +127,7 @@ def agent_listing(registry: Registry) -> list[AgentTool]:
     if any(spec.name == describe.NAME for spec in registry.tools()):
         raise ContractError(f"A tool pack provides {describe.NAME!r}, a name Agent Mode keeps for itself.",
                             details={"tool": describe.NAME})
-    return agent_tools(registry, size=_listing_size)
+    return agent_tools(registry.tools(), size=_listing_size)
 
 
 def _mcp_tools(tools: list[AgentTool]) -> list[types.Tool]:
