@@ -23,10 +23,10 @@ PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
 
 
-def prices_as_strings(fields: Mapping[str, Any]) -> dict[str, Any]:
+def prices_as_strings(fields: Mapping[str, Any], keys: tuple[str, ...] = PRICE_FIELDS) -> dict[str, Any]:
     """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param); send the decimal string."""
     out = dict(fields)
-    for key in PRICE_FIELDS:
+    for key in keys:
         value = out.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out[key] = _decimal(value)
