@@ -32,7 +32,7 @@ TOOLS = [tool["name"] for tool in load_manifest()["tools"]]  # connector.yaml is
 LIST_TOOLS = [tool for tool in TOOLS if tool.startswith("list-")]
 # The connector's own shapes, complete and closed; every other def is a store object.
 CONNECTOR_DEFS = {"defs/error.json", "defs/list_envelope.json", "defs/list_query.json", "defs/sync_query.json",
-                  "defs/sync_result.json"}
+                  "defs/sync_result.json", "defs/amounts.json", "defs/order_amounts.json", "defs/product_amounts.json"}
 TOOL_FILE = re.compile(r"^[a-z]+(-[a-z]+)*\.(input|output)\.json$")
 SCHEMA_FILES = sorted(p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.json"))
 

@@ -18,6 +18,7 @@ from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
 from ..store_shape import store_object
 from ..sync.changes import list_changes, wants_cursor
+from .amounts import load_store_tax, product_flag, product_with_amounts, take_flag
 
 PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
@@ -41,9 +42,18 @@ def _decimal(value: int | float) -> str:
 
 
 def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    breakdown = product_flag(args)
+    include_variations = take_flag(args, "include_variations", ("id", "type"))
     if wants_cursor(args):
-        return list_changes(client, "products", args)
-    return list_collection(client, "/products", args)
+        result = list_changes(client, "products", args)
+    else:
+        result = list_collection(client, "/products", args)
+    if include_variations:
+        result["items"] = with_variations(client, result["items"])
+    if breakdown:
+        store = load_store_tax(client)
+        result["items"] = [product_with_amounts(p, store) for p in result["items"]]
+    return result
 
 
 def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
@@ -53,14 +63,29 @@ def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def with_variations(client: WooClient, products: list[Any]) -> list[Any]:
+    """One page of products, each variable one with its variations under ``variation_details``.
+
+    Works on a page at a time, so a streaming export fetches the variations of the products it
+    is about to write and holds no more than one page of them.
+    """
+    out: list[Any] = []
+    for product in products:
+        if isinstance(product, dict) and product.get("type") == "variable":
+            product = {**product, "variation_details": variations_of(client, product["id"])}
+        out.append(product)
+    return out
+
+
 def get_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    breakdown = product_flag(args)
     params = store_query(args, only=("_fields",))
     product = store_object(client.get(f"/products/{args['id']}", params), "get-product")
     if product.get("type") == "variable" or (
         "_fields" in params and product.get("variations")
     ):
         product["variation_details"] = variations_of(client, args["id"])
-    return product
+    return product_with_amounts(product, load_store_tax(client)) if breakdown else product
 
 
 def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
