@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InvalidInputError, UnknownToolError
 from ..validation import Checker
 from .catalog import AgentTool
+from .compact import compact_schema
 
 __all__ = ["NAME", "TITLE", "DESCRIPTION", "INPUT_SCHEMA", "OUTPUT_SCHEMA", "HINTS", "describe"]
 
@@ -26,14 +27,14 @@ TITLE = "Describe a tool"
 DESCRIPTION = (
     "The full input schema of one of these tools: every field it accepts (tools/list shows the "
     "common ones; any other is accepted too), nested shapes (addresses, line items, meta_data) "
-    "and whole field descriptions. output true adds the full result schema. Read-only; never "
-    "calls the store."
+    "and whole field descriptions. output true adds the result's shape (field names and types, "
+    "three object levels deep). Read-only; never calls the store."
 )
 INPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "name": {"type": "string", "description": "A tool name from tools/list, e.g. list-orders."},
-        "output": {"type": "boolean", "default": False, "description": "Add the full output schema."},
+        "output": {"type": "boolean", "default": False, "description": "Add the result's shape."},
     },
     "required": ["name"],
     "additionalProperties": False,
@@ -51,6 +52,7 @@ OUTPUT_SCHEMA: dict[str, Any] = {
     },
     "required": ["name", "input_schema", "not_listed", "shapes_not_listed"],
 }
+OUTPUT_DEPTH = 3  # object levels of the result's shape: an order, its lines, a line's taxes
 HINTS = {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True, "openWorldHint": False}
 _CHECKER = Checker.of(INPUT_SCHEMA)
 
@@ -76,5 +78,7 @@ def describe(tools: Mapping[str, AgentTool], args: Mapping[str, Any]) -> dict[st
         "shapes_not_listed": list(tool.collapsed),
     }
     if args.get("output"):
-        result["output_schema"] = tool.spec.output_schema
+        # the shape, not the full schema: an agent reads the result itself, and the full output
+        # schemas run to 30 KB a tool (hosts have them: Registry.describe, tools --json)
+        result["output_schema"] = compact_schema(tool.spec.output_schema, OUTPUT_DEPTH)
     return result
