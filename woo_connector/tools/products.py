@@ -12,31 +12,15 @@ from typing import Any, Mapping
 from ..client import WooClient
 from ..errors import BadResponseError, WooConnectorError
 from ..hookspecs import Register, hookimpl
+from ..money import amounts_as_text
 from ..pagination import list_collection
 from ..query import store_query
 from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
 from ..store_shape import store_object
 
-PRICE_FIELDS = ("regular_price", "sale_price")
+PRICE_FIELDS = ("regular_price", "sale_price")  # numbers leave as decimal text (money.py)
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
-
-
-def prices_as_strings(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param); send the decimal string."""
-    out = dict(fields)
-    for key in PRICE_FIELDS:
-        value = out.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = _decimal(value)
-    return out
-
-
-def _decimal(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -67,8 +51,8 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     result names each failure by its position in the input (``variation_errors``) with
     ``complete: false``, so nothing is silently dropped.
     """
-    fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
-    wanted = [prices_as_strings(v) for v in args.get("variations") or []]
+    fields = amounts_as_text({k: v for k, v in args.items() if k != "variations"}, PRICE_FIELDS)
+    wanted = [amounts_as_text(v, PRICE_FIELDS) for v in args.get("variations") or []]
     product = store_object(
         create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku}),
         "create-product",
@@ -120,7 +104,7 @@ def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    fields = prices_as_strings({k: v for k, v in args.items() if k != "id"})
+    fields = amounts_as_text({k: v for k, v in args.items() if k != "id"}, PRICE_FIELDS)
     return client.put(f"/products/{args['id']}", fields)
 
 
