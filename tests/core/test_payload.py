@@ -262,3 +262,29 @@ def test_no_input_pattern_uses_unicode_classes(connector: Registry) -> None:
                 stack.extend(node.values())
             elif isinstance(node, list):
                 stack.extend(node)
+
+
+# -- the CLI ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool, text, where, what", [
+    ("get-order", '{"id": NaN}', "/id", "NaN"),
+    ("update-product", '{"id": 7, "regular_price": -Infinity}', "/regular_price", "Infinity"),
+    ("list-orders", '{"search": "\\ud800"}', "/search", "lone surrogate"),
+    ("update-order", '{"id": 7, "meta_data": [{"key": "k", "value": ' + "[" * 200 + "]" * 200 + "}]}", "/", "nested more than"),
+])
+def test_the_cli_prints_the_json_error_for_values_json_text_can_smuggle(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tool: str, text: str, where: str, what: str
+) -> None:
+    import json
+
+    from woo_connector import cli
+
+    for var in cli.ENV_FIELDS:
+        monkeypatch.delenv(var, raising=False)
+    code = cli.main(["invoke", tool, "--input", text])
+    out, err = capsys.readouterr()
+    error = json.loads(out)["error"]
+    assert code == 2 and error["code"] == "invalid_input" and what in error["message"]
+    assert any(p["pointer"].startswith(where) for p in error["details"]["problems"])
+    assert "Traceback" not in err
