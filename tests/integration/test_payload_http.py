@@ -76,3 +76,16 @@ def test_an_address_field_a_plugin_adds_is_sent_and_the_order_updates(connector:
     order = connector.invoke("list-orders", {"per_page": 1}, conn)["items"][0]
     updated = connector.invoke("update-order", {"id": order["id"], "billing": {"cpf": "123.456.789-09", "city": "Recife"}}, conn)
     assert updated["billing"]["city"] == "Recife"
+
+
+@pytest.mark.parametrize("tool, payload", [("list-orders", {}), ("list-products", {"extra_query": {"vendor": "1"}}),
+                                           ("get-order", {"id": 5})])
+def test_a_site_that_is_not_wordpress_says_the_site_url_is_probably_wrong(
+    connector: Registry, sandbox_https: Sandbox, tool: str, payload: dict
+) -> None:
+    from woo_connector.errors import NotFoundError
+
+    sandbox_https.mode = "html"  # reset after the test (tests/conftest.py)
+    with pytest.raises(NotFoundError) as caught:
+        connector.invoke(tool, payload, sandbox_https.connection())
+    assert caught.value.reason == "not_wordpress" and "site_url is probably not the WordPress site" in caught.value.message
