@@ -20,6 +20,7 @@ from .errors import ConfigError, InvalidInputError, UnknownToolError, WooConnect
 from .payload import MAX_DEPTH
 from .mcp.command import add_parser as add_mcp_parser
 from .redact import install_log_redaction, redact_text
+from .sync.command import add_sync_parser
 
 ENV_PREFIX = "WOO_"
 ENV_FIELDS = {
@@ -198,6 +199,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     p_demo.add_argument("--seed", type=int, default=42)
     p_demo.add_argument("--yes", action="store_true", help="allow writing to a --connection store that is not the sandbox")
     add_mcp_parser(sub)  # Agent Mode: woo_connector/mcp/command.py owns its options and its run
+    add_sync_parser(sub)  # woo_connector/sync/command.py owns its options and its run
 
     try:
         args = parser.parse_args(argv)

@@ -2,23 +2,17 @@
 
 It starts the embedded sandbox store (plain HTTP, so every request is OAuth 1.0a signed),
 verifies the connection the way a host does when a user saves it, then runs an incremental
-"push processing orders to the ERP" sync twice:
+"push processing orders to the ERP" sync twice on a cursor:
 
-- run 1 pages through every processing order and marks each with a ``synced-to-erp``
-  meta_data entry;
+- run 1 (cursor ``""``) reads every processing order, pushes each to the "ERP" and marks it
+  with a ``synced-to-erp`` meta_data entry;
 - the simulated shop then changes some orders;
-- run 2 asks only for orders modified since run 1, and finds just those.
+- run 2 passes run 1's ``next_cursor`` and gets only the orders changed since.
 
-Three traps of incremental WooCommerce syncs, and how this workflow avoids them:
-
-- Marking an order modifies it. The cursor is therefore the newest ``date_modified_gmt`` the
-  store reported *after our own writes*, and the state remembers each order as we left it, so
-  our own marks are not synced again.
-- ``modified_after`` is exclusive and dates have whole seconds: a shop write in the same second
-  as our last one would fall between two runs. Each run looks back ``OVERLAP_SECONDS`` before
-  the cursor and skips orders that are exactly as we left them.
-- Pages are ordered by id, not by modification date: marking an order moves it to the end of a
-  by-date ordering, and the next page would then skip orders.
+The workflow keeps one string between runs (the cursor), nothing per order. Its own marks are
+changes too, so run 2 gets them back; the mark's value is a fingerprint of the order as it was
+pushed (:mod:`woo_connector.sync.marks`), and an order whose only change is that mark is skipped.
+Every run says how many requests it made.
 """
 
 from __future__ import annotations
@@ -27,60 +21,69 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from .registry import Registry, load
+from .sync.marks import is_own_change, mark_meta
+from .sync.window import SETTLE_SECONDS
 
 MARK_KEY = "synced-to-erp"
-PAGE_SIZE = 20
-OVERLAP_SECONDS = 2
+QUERY = {"status": "processing"}
 
 
 @dataclass
-class SyncState:
-    """What a workflow keeps between runs: the cursor and each order as we left it."""
+class SyncRun:
+    """What one run did: reads and writes are counted at the HTTP session."""
 
-    cursor: str | None = None
-    left: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (date_modified_gmt, status)
+    cursor: str
+    changed: int = 0
+    own_marks: int = 0
+    pushed: list[int] = field(default_factory=list)
+    reads: int = 0
+    writes: int = 0
 
 
-def _fingerprint(order: dict[str, Any]) -> tuple[str, str]:
-    return (order["date_modified_gmt"], order["status"])
+class RequestCounter:
+    """Counts the requests one pooled client sends, split into reads and writes."""
 
+    def __init__(self, connector: Registry, connection: dict[str, Any]) -> None:
+        self.reads = self.writes = 0
+        session = connector.client(connection).session
+        session.hooks.setdefault("response", []).append(self._count)
 
-def _look_back(cursor: str) -> str:
-    return (datetime.fromisoformat(cursor) - timedelta(seconds=OVERLAP_SECONDS)).isoformat(timespec="seconds")
+    def _count(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        if response.request.method in ("GET", "HEAD"):
+            self.reads += 1
+        else:
+            self.writes += 1
 
 
 def sync_processing_orders(
-    connector: Registry, connection: dict[str, Any], state: SyncState, say: Callable[[str], None]
-) -> int:
-    """Mark every processing order changed since the last run; return how many were marked."""
-    query: dict[str, Any] = {"status": "processing", "per_page": PAGE_SIZE, "orderby": "id", "order": "asc"}
-    if state.cursor:
-        query.update(modified_after=_look_back(state.cursor), dates_are_gmt=True)
-    page: int | None = 1
-    synced = 0
-    while page is not None:
-        result = connector.invoke("list-orders", {**query, "page": page}, connection)
-        pages = result["total_pages"] or 1
-        say(f"  page {page}/{pages}: {len(result['items'])} orders (of {result['total']})")
-        for order in result["items"]:
-            if state.left.get(order["id"]) == _fingerprint(order):
-                continue  # unchanged since our own mark: seen through the overlap window
-            updated = connector.invoke(
-                "update-order",
-                {"id": order["id"], "meta_data": [{"key": MARK_KEY, "value": order["date_modified_gmt"]}]},
-                connection,
-            )
-            synced += 1
-            state.left[order["id"]] = _fingerprint(updated)
-            stamp = updated["date_modified_gmt"]
-            if state.cursor is None or stamp > state.cursor:
-                state.cursor = stamp
-        page = result["next_page"]
-    return synced
+    connector: Registry,
+    connection: dict[str, Any],
+    cursor: str,
+    erp: dict[int, dict[str, Any]],
+    counter: RequestCounter,
+) -> SyncRun:
+    """Push every processing order changed since ``cursor`` to ``erp``; the run's next cursor is in the result."""
+    reads, writes = counter.reads, counter.writes
+    result = connector.invoke("list-orders", {**QUERY, "cursor": cursor}, connection)
+    run = SyncRun(cursor=result["next_cursor"], changed=len(result["items"]))
+    for order in result["items"]:
+        if is_own_change(order, MARK_KEY):
+            run.own_marks += 1
+            continue
+        erp[order["id"]] = order
+        connector.invoke("update-order", {"id": order["id"], "meta_data": [mark_meta(order, MARK_KEY)]}, connection)
+        run.pushed.append(order["id"])
+    run.reads, run.writes = counter.reads - reads, counter.writes - writes
+    return run
+
+
+def describe(number: int, run: SyncRun) -> str:
+    return (f"run {number}: {run.changed} changed orders in {run.reads} read requests; "
+            f"{run.own_marks} were only our own marks (skipped), {len(run.pushed)} pushed to the ERP "
+            f"and marked ({run.writes} writes)")
 
 
 SANDBOX_DESCRIPTION = "A woo-connector sandbox store"
@@ -129,19 +132,22 @@ def run_demo(
         if not verdict["ok"]:
             return 1
         started = time.monotonic()
-        state = SyncState()
-        say("run 1: every processing order")
-        first = sync_processing_orders(connector, connection, state, say)
-        say(f"run 1: marked {first} orders with {MARK_KEY}; cursor {state.cursor}")
+        counter = RequestCounter(connector, connection)
+        erp: dict[int, dict[str, Any]] = {}
+        first = sync_processing_orders(connector, connection, "", erp, counter)
+        say(describe(1, first))
         if sandbox is not None:
             rng = random.Random(seed)
             for _ in range(8):
                 sandbox.store.churn(rng)
             say("the shop took new orders and moved some along in the meantime")
-        say(f"run 2: orders modified since run 1 ({OVERLAP_SECONDS} s look-back; orders as we left them are skipped)")
-        second = sync_processing_orders(connector, connection, state, say)
-        say(f"run 2: marked {second} orders; cursor {state.cursor}")
-        say(f"done in {time.monotonic() - started:.1f} s")
+        say(f"waiting {SETTLE_SECONDS + 1} s: a run reads changes up to {SETTLE_SECONDS} s before the "
+            "store's clock, so that writes still in flight are not skipped")
+        time.sleep(SETTLE_SECONDS + 1)
+        second = sync_processing_orders(connector, connection, first.cursor, erp, counter)
+        say(describe(2, second))
+        say(f"the workflow keeps one cursor string between runs ({len(second.cursor)} characters); "
+            f"done in {time.monotonic() - started:.1f} s")
         return 0
     except Exception as exc:  # noqa: BLE001 - the demo reports every failure in one line
         from .errors import WooConnectorError

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -29,7 +30,7 @@ def decimal_text(value: int | float | str) -> str:
     return format(Decimal(repr(value)), "f")
 
 
-def amounts_as_text(fields: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def amounts_as_text(fields: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     """``fields`` with each amount in ``names`` as decimal text (a new dict)."""
     out = dict(fields)
     for name in names:

@@ -58,7 +58,7 @@ def test_every_tool_is_complete_and_self_contained(connector: Registry, name: st
 
 def test_read_only_hints_match_the_tool_names(connector: Registry) -> None:
     for tool in connector.tools():
-        reads = tool.name.startswith(("list-", "get-"))
+        reads = tool.name.startswith(("list-", "get-", "plan-"))
         assert tool.annotations["readOnlyHint"] is reads, tool.name
 
 
@@ -99,12 +99,12 @@ def test_refuses_a_function_and_schema_without_manifest_entry() -> None:
 def test_refuses_a_tool_without_schemas() -> None:
     manifest = copy.deepcopy(load_manifest())
     manifest["tools"].append(
-        {"name": "delete-order", "title": "Delete", "description": "Deletes an order for ever.",
+        {"name": "archive-order", "title": "Archive", "description": "Archives an order somewhere.",
          "annotations": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": True}}
     )
     functions = collect_functions()
-    functions["delete-order"] = lambda client, args: {}
-    with pytest.raises(ContractError, match=r"delete-order: no schemas/delete-order\.input/output\.json"):
+    functions["archive-order"] = lambda client, args: {}
+    with pytest.raises(ContractError, match=r"archive-order: no schemas/archive-order\.input/output\.json"):
         _registry(manifest=manifest, functions=functions)
 
 
@@ -209,7 +209,8 @@ def test_list_tools_are_handed_out_flat_and_closed(connector: Registry) -> None:
     for tool in (name for name in MANIFEST_TOOLS if name.startswith("list-")):
         described = connector.describe(tool)
         inputs, outputs = described["inputSchema"], described["outputSchema"]
-        assert {"page", "per_page", "_fields", "all_pages", "max_items"} <= set(inputs["properties"])
+        paging = {"page", "per_page", "_fields", "all_pages", "max_items"}
+        assert paging & set(inputs["properties"]) in (paging, set()), tool  # all, or (order notes) none
         assert inputs["additionalProperties"] is False and "$ref" not in inputs and "allOf" not in inputs
         assert outputs["required"] == ["items", "page", "per_page", "total", "total_pages", "has_more", "next_page"]
         assert outputs["additionalProperties"] is False

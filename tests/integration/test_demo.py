@@ -1,40 +1,47 @@
-"""The README's main command: the incremental order sync, against a live sandbox."""
+"""The README's main command: the incremental order sync on a cursor, against a live sandbox."""
 
 from __future__ import annotations
 
 import random
+import time
 
 from woo_connector import demo
 from woo_connector.registry import Registry
+from woo_connector.sandbox import Sandbox
+from woo_connector.sync.window import SETTLE_SECONDS
 
 
-def processing(connector: Registry, conn: dict) -> list[dict]:
-    return connector.invoke("list-orders", {"status": "processing", "all_pages": True}, conn)["items"]
+def processing(connector: Registry, conn: dict) -> dict[int, dict]:
+    items = connector.invoke("list-orders", {"status": "processing", "all_pages": True}, conn)["items"]
+    return {o["id"]: o for o in items}
 
 
-def test_second_run_syncs_exactly_what_changed(connector: Registry, sandbox_http) -> None:
-    conn = sandbox_http.connection()
-    state = demo.SyncState()
-    lines: list[str] = []
-    first = demo.sync_processing_orders(connector, conn, state, lines.append)
-    before = processing(connector, conn)
-    assert first == len(before) > demo.PAGE_SIZE  # more than one page was walked
-    assert any(line.startswith("  page 2/") for line in lines)
-    assert all(any(m["key"] == demo.MARK_KEY for m in o["meta_data"]) for o in before)
+def test_second_run_fetches_and_pushes_only_what_changed(connector: Registry) -> None:
+    with Sandbox(seed=8, orders=150) as sandbox:
+        conn = sandbox.connection()
+        counter = demo.RequestCounter(connector, conn)
+        erp: dict[int, dict] = {}
+        first = demo.sync_processing_orders(connector, conn, "", erp, counter)
+        before = processing(connector, conn)
+        assert sorted(first.pushed) == sorted(before) and first.writes == len(before) > 20
+        assert first.reads <= 3  # count, one page of 100, the trash count
 
-    rng = random.Random(7)
-    for _ in range(12):
-        sandbox_http.store.churn(rng)
-    changed = [o for o in processing(connector, conn) if state.left.get(o["id"]) != demo._fingerprint(o)]
-    assert changed, "the simulated shop changed or created processing orders"
+        rng = random.Random(7)
+        for _ in range(12):
+            sandbox.store.churn(rng)
+        time.sleep(SETTLE_SECONDS + 1.1)
+        now = processing(connector, conn)
+        shop_changed = {oid for oid, o in now.items() if not demo.is_own_change(o, demo.MARK_KEY)}
+        assert shop_changed, "the simulated shop changed or created processing orders"
 
-    second = demo.sync_processing_orders(connector, conn, state, lines.append)
-    assert second == len(changed)
-    assert demo.sync_processing_orders(connector, conn, state, lines.append) == 0  # nothing new: nothing done
-    assert all(any(m["key"] == demo.MARK_KEY for m in o["meta_data"]) for o in processing(connector, conn))
+        second = demo.sync_processing_orders(connector, conn, first.cursor, erp, counter)
+        assert set(second.pushed) == shop_changed
+        assert second.own_marks == len(set(now) - shop_changed)  # our marks come back and are told apart
+        assert second.writes == len(shop_changed)
+        assert all(erp[oid]["date_modified_gmt"] == now[oid]["date_modified_gmt"] for oid in shop_changed)
 
 
 def test_run_demo_end_to_end(capsys) -> None:
     assert demo.run_demo(orders=120, seed=3) == 0
     out = capsys.readouterr().out
-    assert "verify: ok" in out and "run 1: marked" in out and "run 2: marked" in out
+    assert "verify: ok" in out and "run 1: " in out and "run 2: " in out and "read requests" in out

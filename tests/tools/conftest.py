@@ -55,3 +55,18 @@ def sent_query(call: Any) -> list[tuple[str, str]]:
 def query_of() -> Any:
     """``query_of(rsps.calls[i])``: the decoded (name, value) pairs of the URL that went out."""
     return sent_query
+
+
+@pytest.fixture
+def refused(connector: Registry, conn: dict[str, Any], rsps: responses.RequestsMock) -> Any:
+    """``refused(tool, payload)``: the JSON pointers of the invalid_input error, after checking that
+    the payload was refused before any request went out."""
+    from woo_connector.errors import InvalidInputError
+
+    def run(tool: str, payload: Any) -> list[str]:
+        with pytest.raises(InvalidInputError) as caught:
+            connector.invoke(tool, payload, conn)
+        assert len(rsps.calls) == 0, f"{tool} sent a request for a payload it should refuse"
+        return [p["pointer"] for p in caught.value.details["problems"]]
+
+    return run

@@ -8,9 +8,12 @@ from ..client import WooClient
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..recovery import create_or_recover
+from ..sync.changes import list_changes, wants_cursor
 
 
 def list_customers(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    if wants_cursor(args):
+        return list_changes(client, "customers", args)
     return list_collection(client, "/customers", args)
 
 

@@ -10,14 +10,26 @@ from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from ..query import store_query
 from ..store_shape import store_object
+from ..sync.changes import list_changes, wants_cursor
+from ..tax import with_order_amounts
+from .amounts import order_flag, orders_with_amounts
 
 
 def list_orders(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    return list_collection(client, "/orders", args)
+    breakdown = order_flag(args)
+    if wants_cursor(args):
+        result = list_changes(client, "orders", args)
+    else:
+        result = list_collection(client, "/orders", args)
+    if breakdown:
+        result["items"] = orders_with_amounts(result["items"])
+    return result
 
 
 def get_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    return client.get(f"/orders/{args['id']}", store_query(args, only=("dp", "_fields", "context")))
+    breakdown = order_flag(args)
+    order = client.get(f"/orders/{args['id']}", store_query(args, only=("dp", "_fields", "context")))
+    return with_order_amounts(store_object(order, "get-order")) if breakdown else order
 
 
 def update_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:

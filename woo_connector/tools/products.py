@@ -18,13 +18,32 @@ from ..query import store_query
 from ..recovery import create_or_recover, naming_created
 from ..response import error_from_woo
 from ..store_shape import store_object
+from ..sync.changes import list_changes, wants_cursor
+from .amounts import load_store_tax, product_flag, product_with_amounts, take_flag
 
-PRICE_FIELDS = ("regular_price", "sale_price")  # numbers leave as decimal text (money.py)
+PRICE_FIELDS = ("regular_price", "sale_price")
 BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
 
 
+def prices_as_strings(fields: Mapping[str, Any], keys: tuple[str, ...] = PRICE_FIELDS) -> dict[str, Any]:
+    """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param): every write tool
+    sends its amounts through here, as their exact decimal text (money.decimal_text)."""
+    return amounts_as_text(fields, keys)
+
+
 def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    return list_collection(client, "/products", args)
+    breakdown = product_flag(args)
+    include_variations = take_flag(args, "include_variations", ("id", "type"))
+    if wants_cursor(args):
+        result = list_changes(client, "products", args)
+    else:
+        result = list_collection(client, "/products", args)
+    if include_variations:
+        result["items"] = with_variations(client, result["items"])
+    if breakdown:
+        store = load_store_tax(client)
+        result["items"] = [product_with_amounts(p, store) for p in result["items"]]
+    return result
 
 
 def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
@@ -34,14 +53,29 @@ def variations_of(client: WooClient, product_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def with_variations(client: WooClient, products: list[Any]) -> list[Any]:
+    """One page of products, each variable one with its variations under ``variation_details``.
+
+    Works on a page at a time, so a streaming export fetches the variations of the products it
+    is about to write and holds no more than one page of them.
+    """
+    out: list[Any] = []
+    for product in products:
+        if isinstance(product, dict) and product.get("type") == "variable":
+            product = {**product, "variation_details": variations_of(client, product["id"])}
+        out.append(product)
+    return out
+
+
 def get_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
+    breakdown = product_flag(args)
     params = store_query(args, only=("_fields",))
     product = store_object(client.get(f"/products/{args['id']}", params), "get-product")
     if product.get("type") == "variable" or (
         "_fields" in params and product.get("variations")
     ):
         product["variation_details"] = variations_of(client, args["id"])
-    return product
+    return product_with_amounts(product, load_store_tax(client)) if breakdown else product
 
 
 def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -51,8 +85,8 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
     result names each failure by its position in the input (``variation_errors``) with
     ``complete: false``, so nothing is silently dropped.
     """
-    fields = amounts_as_text({k: v for k, v in args.items() if k != "variations"}, PRICE_FIELDS)
-    wanted = [amounts_as_text(v, PRICE_FIELDS) for v in args.get("variations") or []]
+    fields = prices_as_strings({k: v for k, v in args.items() if k != "variations"})
+    wanted = [prices_as_strings(v) for v in args.get("variations") or []]
     product = store_object(
         create_or_recover(client, "/products", fields, key="sku", query=lambda sku: {"sku": sku}),
         "create-product",
@@ -104,7 +138,7 @@ def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    fields = amounts_as_text({k: v for k, v in args.items() if k != "id"}, PRICE_FIELDS)
+    fields = prices_as_strings({k: v for k, v in args.items() if k != "id"})
     return client.put(f"/products/{args['id']}", fields)
 
 

@@ -152,6 +152,9 @@ def delete_customer(store: Any, request: Request) -> Response:
     doc = find(store, request.params["id"])
     _guard_manager(request, doc)
     require_force(request, "Customers")
+    reassign = request.query.get("reassign")
+    if reassign not in (None, "", "0") and (str(reassign) == str(doc["id"]) or store.get("customer", reassign) is None):
+        raise ApiError(400, "woocommerce_rest_customer_invalid_reassign", "Invalid resource id for reassignment.")
     body = out(request, doc)
     store.delete("customer", doc["id"])
     # the user is gone, so WordPress' permission checks for Allow fail and it sends none (294)

@@ -396,10 +396,11 @@ def delete_product(store: Any, request: Request) -> Response:
         return Response(200, body)
     if doc["status"] == "trash":
         raise already_trashed("product")
+    body = out(request, doc, True)  # the product as it was before the trash (125)
     doc["status"] = "trash"
     stamp(doc, "date_modified", store.now())
     store.put("product", doc)
-    return Response(200, out(request, doc, True))
+    return Response(200, body)
 
 
 def batch_products(store: Any, request: Request) -> Response:
