@@ -22,7 +22,7 @@ NOTES_PAGE = 100
 
 
 def list_order_notes(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
-    params = store_query(args, only=("type", "extra_query"))
+    params = store_query(args, only=("type",))
     notes = client.get(f"/orders/{args['order_id']}/notes", params)
     if not isinstance(notes, list):
         raise BadResponseError(f"Expected a JSON list of notes, got {type(notes).__name__}.")
