@@ -203,3 +203,110 @@ def test_identical_projections_without_ids_are_not_a_loop() -> None:
 
     walked = [len(items) for items, _ in iter_pages(fetch, 1, 2)]
     assert walked == [2, 2, 1]
+
+
+# -- the concurrent walk ---------------------------------------------------------------------
+
+
+def numbered_store(total: int, per_page: int):
+    """Pages of ids 1..total with WordPress's totals; records which pages were asked for."""
+    asked: list[int] = []
+    pages = max(1, -(-total // per_page))
+
+    def fetch(page: int):
+        asked.append(page)
+        first = (page - 1) * per_page + 1
+        items = [{"id": i} for i in range(first, min(total, page * per_page) + 1)]
+        return items, {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
+
+    return fetch, asked
+
+
+def test_a_concurrent_walk_tells_the_page_listener_each_page_in_order() -> None:
+    from woo_connector.pagination import page_listener
+
+    fetch, asked = numbered_store(95, 10)
+    told: list[tuple[int, int]] = []
+    token = page_listener.set(lambda info, count: told.append((info.page, count)))
+    try:
+        pages = list(iter_pages(fetch, 1, 10, concurrency=4))
+    finally:
+        page_listener.reset(token)
+    assert told == [(n, 10) for n in range(1, 10)] + [(10, 5)]
+    assert [info.page for _, info in pages] == list(range(1, 11)) and sorted(asked) == list(range(1, 11))
+
+
+def test_a_listener_that_raises_stops_a_concurrent_walk() -> None:
+    from woo_connector.pagination import page_listener
+
+    class Cancelled(Exception):
+        pass
+
+    fetch, asked = numbered_store(1000, 10)
+
+    def cancel_at_three(info: PageInfo, count: int) -> None:
+        if info.page == 3:
+            raise Cancelled()
+
+    token = page_listener.set(cancel_at_three)
+    try:
+        with pytest.raises(Cancelled):
+            list(iter_pages(fetch, 1, 10, concurrency=4))
+    finally:
+        page_listener.reset(token)
+    assert len(asked) < 20  # a few pages ahead at most, not the hundred
+
+
+def test_max_items_plans_only_the_pages_it_needs() -> None:
+    fetch, asked = numbered_store(1000, 10)
+    result = collect(iter_pages(fetch, 1, 10, concurrency=8, want=35), start=1, per_page=10, all_pages=True,
+                     max_items=35)
+    assert [item["id"] for item in result["items"]] == list(range(1, 36))
+    assert sorted(asked) == [1, 2, 3, 4] and result["next_page"] == 4
+
+
+def test_a_page_failing_in_the_pool_names_itself_as_the_resume_point() -> None:
+    from woo_connector.errors import NotFoundError
+
+    inner, _ = numbered_store(100, 10)
+
+    def fetch(page: int):
+        if page == 6:
+            raise NotFoundError("gone")
+        return inner(page)
+
+    got: list[int] = []
+    with pytest.raises(NotFoundError) as caught:
+        for items, _ in iter_pages(fetch, 1, 10, concurrency=3):
+            got += [item["id"] for item in items]
+    assert got == list(range(1, 51)) and caught.value.details["resume"] == {"page": 6}
+
+
+@pytest.mark.parametrize("args, concurrency, order", [
+    ({"all_pages": True}, 4, {"orderby": "id", "order": "asc"}),
+    ({"all_pages": True, "concurrency": 1}, 1, {}),
+    ({"all_pages": True, "orderby": "date", "order": "asc"}, 4, {}),
+    ({"all_pages": True, "orderby": "date"}, 1, {}),
+    ({"all_pages": True, "order": "desc"}, 1, {}),
+    ({"all_pages": True, "orderby": "modified", "order": "asc"}, 1, {}),
+    ({"all_pages": True, "offset": 5}, 1, {}),
+    ({"max_items": 300}, 1, {}),
+])
+def test_which_walks_go_concurrent_and_in_which_order(args, concurrency, order) -> None:
+    from woo_connector.pagination import ListWalk
+
+    walk = ListWalk.of("/orders", args)
+    assert (walk.concurrency, walk.chosen_order) == (concurrency, order)
+    assert {k: walk.params[k] for k in order} == order
+    assert "concurrency" not in walk.params and "all_pages" not in walk.params
+
+
+def test_the_schema_default_is_the_code_default() -> None:
+    import json
+    from pathlib import Path
+
+    from woo_connector.pagination import DEFAULT_CONCURRENCY
+
+    schema = json.loads((Path(__file__).parent.parent / "schemas/defs/list_query.json").read_text())
+    assert schema["properties"]["concurrency"]["default"] == DEFAULT_CONCURRENCY
+    assert schema["properties"]["concurrency"]["maximum"] == 8

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import ConfigError, InvalidInputError, UnknownToolError, WooConnectorError
+from .jsonl import ProgressBar, stream_jsonl
 from .payload import MAX_DEPTH
 from .mcp.command import add_parser as add_mcp_parser
 from .redact import install_log_redaction, redact_text
@@ -188,6 +189,12 @@ def _main(argv: Sequence[str] | None = None) -> int:
     p_inv.add_argument("tool")
     p_inv.add_argument("--input", default="{}", help="JSON, @file, or - for stdin")
     p_inv.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
+    p_inv.add_argument("--jsonl", action="store_true",
+                       help="list tools: every item, one JSON object per line, written as pages arrive")
+    shown = p_inv.add_mutually_exclusive_group()
+    shown.add_argument("--progress", dest="progress", action="store_true", default=None,
+                       help="a progress bar on stderr for list pulls (default: when stderr is a terminal)")
+    shown.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     p_ver = sub.add_parser("verify", help="check a connection")
     p_ver.add_argument("--connection", help="connection JSON file (default: WOO_* environment)")
     # woo_connector.sandbox.cli parses the sandbox's own options (prefix_chars: pass them all on)
@@ -248,7 +255,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
             payload = read_payload(args.input)
             connector.tool(args.tool)  # an unknown tool and a bad payload are reported
             connector.check_input(args.tool, payload)  # before a missing connection
-            result = connector.invoke(args.tool, payload, connection_from(args.connection))
+            show = sys.stderr.isatty() if args.progress is None else args.progress
+            if args.jsonl:
+                return stream_jsonl(connector, args.tool, payload, connection_from(args.connection), show)
+            with ProgressBar(args.tool, show) as bar:
+                result = connector.invoke(args.tool, payload, connection_from(args.connection))
             _emit(result)
             return EXIT_OK
         if args.command == "verify":

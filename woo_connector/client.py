@@ -126,6 +126,7 @@ class WooClient:
         json: Any = None,
         require_json: bool = True,
         anonymous: bool = False,
+        retries: int | None = None,
     ) -> WooResponse:
         """Send one request (with the retries above) and return the decoded 2xx answer or raise.
 
@@ -135,19 +136,21 @@ class WooClient:
         routes that need none, so the verify hook probes the namespace index without them.
 
         Retries and their waits stay inside the connection's ``call_budget``: a wait that would
-        overrun it is not started, and the error comes back at once.
+        overrun it is not started, and the error comes back at once. ``retries`` overrides the
+        client's ``max_retries`` for this call (the page pool retries pages itself, to shrink on 429).
         """
         method = method.upper()
         verb = effective_method(method, params)
         url = self.url_for(path)
         budget_end = time.monotonic() + self.conn.call_budget
         attempt = 0
+        max_retries = self.max_retries if retries is None else retries
         while True:
             attempt += 1
             try:
                 return self._send_once(method, verb, url, params, json, require_json, anonymous, budget_end)
             except WooConnectorError as exc:
-                if attempt > self.max_retries or not may_retry(verb, exc):
+                if attempt > max_retries or not may_retry(verb, exc):
                     raise
                 delay = backoff_delay(attempt, getattr(exc, "retry_after", None))
                 if time.monotonic() + delay >= budget_end:
@@ -318,10 +321,12 @@ class WooClient:
 
     # -- collections ------------------------------------------------------------------------
     def fetch_page(
-        self, path: str, params: Mapping[str, Any], page: int, per_page: int
+        self, path: str, params: Mapping[str, Any], page: int, per_page: int, *, retries: int | None = None
     ) -> tuple[list[Any], Mapping[str, str]]:
         """One page of a collection and the headers that describe the paging."""
-        resp = self.request("GET", path, params={**params, "page": page, "per_page": per_page})
+        query = {**params, "page": page, "per_page": per_page}
+        resp = (self.request("GET", path, params=query) if retries is None
+                else self.request("GET", path, params=query, retries=retries))
         if not isinstance(resp.data, list):
             raise BadResponseError(
                 f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",

@@ -9,30 +9,53 @@ carrying ``rel="next"``/``rel="prev"``. A page past the end is ``200 []`` with b
 stripped every one of those headers.
 
 The walk (:func:`iter_pages`) is a generator of ``(items, PageInfo)``: callers stop when they
-have enough and nothing more is fetched. :func:`collect` turns a walk into the list envelope
-(id dedupe, ``max_items``, the resume point); :func:`list_collection` is what list tools call.
+have enough and nothing more is fetched. Once the first page has told the total, a full pull
+fetches the pages after it with a few workers (:mod:`woo_connector.page_pool`) and still hands
+them out in page order. One walk, two faces: :func:`collect` turns it into the list envelope
+(``invoke``), :mod:`woo_connector.list_stream` into pages and items one by one
+(``Registry.iter_pages``/``iter_items``); both drop repeats by id and stop at ``max_items``. :func:`list_collection` is what list tools call.
+
+A page that fails for good raises the usual error with ``details.resume``: the payload fields
+(``page``, and the order the walk chose) from which calling again reads the rest.
+
+Why concurrent walks pick their order: pages fetched side by side are read at different moments.
+Newest first (WooCommerce's default), an order created meanwhile pushes every later page down,
+and a page read *before* the push next to one read after it skips what was pushed across. In
+ascending id (or creation date) order new records land after the last page and nothing moves,
+so a concurrent walk the caller did not order asks for ``orderby=id&order=asc``; any other
+order the caller chose is walked one page at a time, where a push only repeats an item (dropped
+by id). A record trashed or deleted mid-walk moves the later ones up by one, in any paged walk.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .errors import BadResponseError
+from .errors import BadResponseError, WooConnectorError
 from .query import store_query
 
 if TYPE_CHECKING:
     from .client import WooClient
 
-__all__ = ["PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener"]
+__all__ = [
+    "PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener",
+    "ListWalk", "WalkHook", "walk_pages", "walk_capture", "is_repeat", "DEFAULT_CONCURRENCY",
+]
 
 # The connector's own list options; everything else in a list payload is a WooCommerce filter.
-CONNECTOR_OPTIONS = frozenset({"all_pages", "max_items", "page", "per_page"})
+CONNECTOR_OPTIONS = frozenset({"all_pages", "max_items", "page", "per_page", "concurrency"})
 DEFAULT_PER_PAGE = 100
+DEFAULT_CONCURRENCY = 4
+"""Pages in flight in a full pull unless the payload says ``concurrency`` (schemas/defs/list_query.json
+carries the same default). Measured in the README's "Streaming and big pulls" section."""
+STABLE_ASCENDING = frozenset({"id", "date", "registered_date"})
+"""Orders in which a record created meanwhile lands after the last page (with ``order=asc``)."""
 
 _LINK = re.compile(r"<([^>]*)>([^<]*)")  # a target and its parameters, up to the next target
 _REL = re.compile(r"""(?i)\brel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""")
@@ -91,40 +114,104 @@ def iter_pages(
     fetch: Callable[[int], tuple[list[Any], Mapping[str, str]]],
     start_page: int,
     per_page: int,
+    *,
+    concurrency: int = 1,
+    want: int | None = None,
+    fetch_once: Callable[[int], tuple[list[Any], Mapping[str, str]]] | None = None,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
     """Follow next_page until the end or a loop (BadResponseError, not a spin).
 
     A loop is a next page already fetched, or a page whose items repeat the previous page's
     (a store or proxy that ignores ``page``). An empty page ends the walk: it cannot make progress.
+
+    With ``concurrency`` above 1 the pages the first one announced (``X-WP-TotalPages``; no more
+    than ``want`` items need) are fetched by :func:`page_pool.fetch_in_order` with ``fetch_once``
+    (one attempt: the pool retries, to shrink on 429); what follows them, if the list grew, is
+    followed one page at a time. A page that fails for good gets ``details.resume`` = its page.
     """
+    guard = _Guard(per_page)
     page = start_page
-    seen: set[int] = set()
-    previous: list[Any] | None = None  # the previous page's ids
+    items, info = guard.read(page, _resumable(fetch, page))
+    yield items, info
+    if info.next_page is None or not items:
+        return
+    page = guard.next_of(info)
+    if concurrency > 1 and info.total_pages is not None and page == start_page + 1 <= info.total_pages:
+        from .page_pool import fetch_in_order  # the pool needs the client module, which needs this one
+
+        last = info.total_pages
+        if want is not None:
+            last = min(last, start_page + max(1, math.ceil((want - len(items)) / per_page)))
+        planned = fetch_in_order(fetch_once or fetch, range(page, last + 1), concurrency=concurrency)
+        expected = page
+        try:
+            for number, answer in planned:
+                expected = number
+                items, info = guard.read(number, answer)
+                yield items, info
+                expected = number + 1
+                if info.next_page is None or not items:
+                    return
+        except WooConnectorError as exc:
+            exc.details.setdefault("resume", {"page": expected})
+            raise
+        finally:
+            planned.close()
+        page = guard.next_of(info)
     while True:
-        seen.add(page)
-        items, headers = fetch(page)
+        items, info = guard.read(page, _resumable(fetch, page))
+        yield items, info
+        if info.next_page is None or not items:
+            return
+        page = guard.next_of(info)
+
+
+class _Guard:
+    """What every page of a walk goes through, concurrent or not: Agent Mode's listener (progress,
+    cancellation) once per page in page order, and the loop checks."""
+
+    def __init__(self, per_page: int) -> None:
+        self.per_page = per_page
+        self.seen: set[int] = set()
+        self.previous: list[Any] | None = None  # the previous page's ids
+
+    def read(self, page: int, answer: tuple[list[Any], Mapping[str, str]]) -> tuple[list[Any], PageInfo]:
+        self.seen.add(page)
+        items, headers = answer
         items = list(items)
-        info = page_info(headers, page, per_page, count=len(items))
+        info = page_info(headers, page, self.per_page, count=len(items))
         listener = page_listener.get()
         if listener is not None:
             listener(info, len(items))  # may raise to stop the walk (a cancelled MCP call)
         ids = _ids(items)
-        if previous is not None and ids is not None and ids == previous:
+        if self.previous is not None and ids is not None and ids == self.previous:
             raise BadResponseError(
                 f"Page {page} repeats page {page - 1} item for item: the store (or a cache in "
                 "front of it) seems to ignore the page parameter. Stopped instead of looping.",
                 details={"page": page},
             )
-        yield items, info
-        if info.next_page is None or not items:
-            return
-        if info.next_page in seen:
+        self.previous = ids
+        return items, info
+
+    def next_of(self, info: PageInfo) -> int:
+        assert info.next_page is not None
+        if info.next_page in self.seen:
             raise BadResponseError(
-                f"Page {page} points back to page {info.next_page}, which was already read. "
+                f"Page {info.page} points back to page {info.next_page}, which was already read. "
                 "Stopped instead of looping.",
-                details={"page": page, "next_page": info.next_page},
+                details={"page": info.page, "next_page": info.next_page},
             )
-        previous, page = ids, info.next_page
+        return info.next_page
+
+
+def _resumable(
+    fetch: Callable[[int], tuple[list[Any], Mapping[str, str]]], page: int
+) -> tuple[list[Any], Mapping[str, str]]:
+    try:
+        return fetch(page)
+    except WooConnectorError as exc:
+        exc.details.setdefault("resume", {"page": page})
+        raise
 
 
 def collect(
@@ -153,7 +240,7 @@ def collect(
     truncated = False
     for page_items, info in pages:
         last = info
-        fresh = [item for item in page_items if not _repeat(item, seen)]
+        fresh = [item for item in page_items if not is_repeat(item, seen)]
         room = None if max_items is None else max_items - len(items)
         if room is not None and len(fresh) > room:
             items.extend(fresh[:room])
@@ -176,21 +263,88 @@ def collect(
     }
 
 
+@dataclass(frozen=True)
+class ListWalk:
+    """One list call as the walk sees it: the store's query and the connector's paging options."""
+
+    path: str
+    params: dict[str, Any] = field(repr=False)
+    start: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    all_pages: bool = False
+    max_items: int | None = None
+    concurrency: int = 1
+    chosen_order: dict[str, str] = field(default_factory=dict)
+    """``orderby``/``order`` the connector added so that a concurrent walk sees no page shift."""
+
+    @classmethod
+    def of(cls, path: str, args: Mapping[str, Any]) -> "ListWalk":
+        per_page = int(args.get("per_page", DEFAULT_PER_PAGE))
+        all_pages = bool(args.get("all_pages", False))
+        params = store_query(args, omit=CONNECTOR_OPTIONS)
+        concurrency = int(args.get("concurrency", DEFAULT_CONCURRENCY)) if all_pages else 1
+        chosen: dict[str, str] = {}
+        if concurrency > 1 and "offset" in args:
+            concurrency = 1  # offset overrides page at the store: the pages are not ours to plan
+        elif concurrency > 1 and "orderby" not in args and "order" not in args:
+            chosen = {"orderby": "id", "order": "asc"}
+            params = {**params, **chosen}
+        elif concurrency > 1 and not (args.get("order") == "asc" and args.get("orderby") in STABLE_ASCENDING):
+            concurrency = 1  # an order the caller chose that can shift: one page at a time
+        return cls(path, params, int(args.get("page", 1)), per_page, all_pages, args.get("max_items"),
+                   concurrency, chosen)
+
+    @property
+    def follow(self) -> bool:
+        return self.all_pages or self.max_items is not None
+
+
+def walk_pages(client: WooClient, walk: ListWalk) -> Iterator[tuple[list[Any], PageInfo]]:
+    """The walk every face of a list call shares; an error's ``details.resume`` is the payload
+    fields to call again with (the page, and the order the walk chose)."""
+    pages = iter_pages(
+        lambda page: client.fetch_page(walk.path, walk.params, page, walk.per_page),
+        walk.start,
+        walk.per_page,
+        concurrency=walk.concurrency,
+        want=walk.max_items,
+        fetch_once=lambda page: client.fetch_page(walk.path, walk.params, page, walk.per_page, retries=0),
+    )
+    try:
+        yield from pages
+    except WooConnectorError as exc:
+        resume = exc.details.get("resume")
+        if isinstance(resume, dict):
+            resume.update(walk.chosen_order)
+        raise
+    finally:
+        pages.close()
+
+
 def list_collection(client: WooClient, path: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """What every list tool does: the payload's filters to the store, the pages back as one envelope."""
-    per_page = int(args.get("per_page", DEFAULT_PER_PAGE))
-    start = int(args.get("page", 1))
-    params = store_query(args, omit=CONNECTOR_OPTIONS)
+    """What every list tool does: the payload's filters to the store, the pages back as one envelope.
+
+    Under ``Registry.iter_items`` (``walk_capture`` set) nothing is fetched here: the walk is
+    handed to the stream, and each page it reads comes back through here (``hook.page``) so
+    that whatever the tool does to its items (amounts, variations) is done to every page."""
+    walk = ListWalk.of(path, args)
+    hook = walk_capture.get()
+    if hook is not None:
+        if hook.page is not None:
+            return dict(hook.page)
+        hook.captured.append((client, walk))
+        return {"items": [], "page": walk.start, "per_page": walk.per_page, "total": None,
+                "total_pages": None, "has_more": False, "next_page": None}
     return collect(
-        client.iter_pages(path, params, per_page=per_page, start_page=start),
-        start=start,
-        per_page=per_page,
-        all_pages=bool(args.get("all_pages", False)),
-        max_items=args.get("max_items"),
+        walk_pages(client, walk),
+        start=walk.start,
+        per_page=walk.per_page,
+        all_pages=walk.all_pages,
+        max_items=walk.max_items,
     )
 
 
-def _repeat(item: Any, seen: set[Any]) -> bool:
+def is_repeat(item: Any, seen: set[Any]) -> bool:
     """True for an item whose id an earlier page already returned; records the id otherwise."""
     if not isinstance(item, Mapping) or "id" not in item:
         return False
@@ -229,3 +383,17 @@ page_listener: ContextVar[Callable[[PageInfo, int], None] | None] = ContextVar("
 """Told of each page a walk reads (its PageInfo and item count). Agent Mode sets it around a
 call to send MCP progress notifications and to stop a cancelled walk between pages; unset, a
 walk costs one lookup per page."""
+
+
+@dataclass
+class WalkHook:
+    """What ``Registry.iter_items`` sets around a list tool's function: ``captured`` receives the
+    tool's client and walk instead of a fetch; with ``page`` set, that envelope is the answer."""
+
+    captured: list[tuple[Any, ListWalk]] = field(default_factory=list)
+    page: dict[str, Any] | None = None
+
+
+walk_capture: ContextVar[WalkHook | None] = ContextVar("walk_capture", default=None)
+"""Set by ``Registry.iter_items`` (:mod:`woo_connector.list_stream`): any list tool that calls
+:func:`list_collection` (a tool pack's too) streams, its own item processing included."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from .errors import (
     WooConnectorError,
 )
 from .hookspecs import ToolFunction
+from .list_stream import StreamPage, items_of, page_stream
 from .redact import redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import ToolPack, discover
@@ -131,6 +132,52 @@ class Registry:
         if self.validate_output:
             self._refuse_output(self._checker(spec.name, "output").problems(result), f"{spec.name} output")
         return result
+
+    def iter_pages(
+        self,
+        tool: str,
+        payload: Any,
+        connection: Mapping[str, Any] | Connection,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Iterator[StreamPage]:
+        """A list tool's pages as they arrive, each with the ``checkpoint`` to continue after it
+        (``list_stream``): every page, as ``all_pages`` does, or a cursor sync's pages."""
+        spec = self.tool(tool)
+        envelope = set(spec.output_schema.get("properties", {}))
+        if not spec.annotations.get("readOnlyHint") or not {"items", "has_more", "next_page"} <= envelope:
+            raise InvalidInputError(
+                f"{spec.name} is not a list tool: only read-only tools that page through a collection stream.",
+                details={"tool": spec.name},
+            )
+        args = self.check_input(spec.name, payload)
+        check = self._page_check(spec.name) if self.validate_output else None
+        return page_stream(spec.function, self.client(connection), args, spec.name,
+                           on_progress=on_progress, check_page=check)
+
+    def iter_items(
+        self,
+        tool: str,
+        payload: Any,
+        connection: Mapping[str, Any] | Connection,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        on_page: Callable[[StreamPage], None] | None = None,
+    ) -> Iterator[Any]:
+        """The items of a list tool one by one as pages arrive: every page, as ``all_pages``
+        does, up to ``max_items``; the walk, validation, errors and id dedupe are ``invoke``'s.
+
+        The payload is checked before this returns; nothing is fetched until the first item is
+        asked for. A failure part-way raises the usual error with ``details.resume``: call again
+        with ``{**payload, **details["resume"]}`` for the rest. ``on_page(page)`` runs once a
+        page's items were all taken: ``page.checkpoint`` is then safe to store.
+        """
+        return items_of(self.iter_pages(tool, payload, connection, on_progress=on_progress), on_page)
+
+    def _page_check(self, tool: str) -> Callable[[dict[str, Any]], None]:
+        """Strict mode for streams: each page's envelope is checked as the tool's output."""
+        checker = self._checker(tool, "output")
+        return lambda envelope: self._refuse_output(checker.problems(envelope), f"{tool} output (one page)")
 
     def verify(self, connection: Mapping[str, Any] | Connection) -> dict[str, Any]:
         """Check a connection's credentials; a failed check is a result (ok false), not an exception."""

@@ -145,7 +145,10 @@ def test_a_cancelled_walk_stops_between_pages(http_server) -> None:
                     if len(progress) == 2:
                         scope.cancel()
 
-                await mcp.call_tool("list-orders", {"all_pages": True, "per_page": 10, "status": "any"},
+                # one page at a time, so the boundary is exact: a concurrent walk stops at its next
+                # page too, after the pages already in flight (tests/test_pagination.py)
+                await mcp.call_tool("list-orders", {"all_pages": True, "per_page": 10, "status": "any",
+                                                    "concurrency": 1},
                                     progress_callback=on_progress)
             assert scope.cancelled_caught
 

@@ -157,7 +157,7 @@ def test_all_pages_walks_every_page_once(connector, conn, rsps, query_of) -> Non
 
     result = connector.invoke("list-orders", {"all_pages": True}, conn)
 
-    assert pages_asked(rsps, query_of) == ["1", "2", "3"]
+    assert sorted(pages_asked(rsps, query_of), key=int) == ["1", "2", "3"]  # 2 and 3 side by side
     expected_ids = [o["id"] for body in bodies for o in body]
     assert [o["id"] for o in result["items"]] == expected_ids
     assert len(set(expected_ids)) == len(expected_ids) == 300
@@ -174,7 +174,7 @@ def test_all_pages_does_not_stop_at_a_short_page_when_link_says_next(connector, 
 
     result = connector.invoke("list-orders", {"all_pages": True}, conn)
 
-    assert pages_asked(rsps, query_of) == ["1", "2", "3"]
+    assert sorted(pages_asked(rsps, query_of), key=int) == ["1", "2", "3"]  # 2 and 3 side by side
     assert len(result["items"]) == 40 + 7 + 55
     assert result["has_more"] is False
 

@@ -8,7 +8,7 @@ from ..client import WooClient
 from ..errors import InvalidInputError
 from ..hookspecs import Register, hookimpl
 from . import trash
-from .sku import find_skus, is_variation
+from ..skus import LOOKUP_FIELDS, find_by_sku, findable, is_variation
 
 
 def create_order(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def resolve_line_items(client: WooClient, lines: list[dict[str, Any]]) -> list[d
             })
     if problems:
         raise _refusal(problems)
-    found = find_skus(client, [line["sku"] for line in lines if "sku" in line])
+    found = find_by_sku(client, [line["sku"] for line in lines if "sku" in line], fields=LOOKUP_FIELDS)
     resolved: list[dict[str, Any]] = []
     for n, line in enumerate(lines):
         if "sku" not in line:
@@ -45,7 +45,8 @@ def resolve_line_items(client: WooClient, lines: list[dict[str, Any]]) -> list[d
         item = found.get(sku)
         pointer = f"/line_items/{n}/sku"
         if item is None:
-            problems.append({"pointer": pointer, "message": f"no product or variation has SKU {sku!r}"})
+            problems.append({"pointer": pointer, "message": f"no product or variation has SKU {sku!r}" if findable(sku)
+                             else f"SKU {sku!r} cannot be looked up (the store's sku filter splits on commas): give product_id"})
             continue
         if item.get("type") == "variable":
             problems.append({

@@ -16,7 +16,7 @@ from ..errors import InvalidInputError, NotFoundError
 from ..hookspecs import Register, hookimpl
 from ..pagination import list_collection
 from .products import prices_as_strings
-from .sku import find_skus, is_variation
+from ..skus import LOOKUP_FIELDS, find_by_sku, is_variation
 
 LOCATORS = ("product_id", "id")
 
@@ -43,7 +43,7 @@ def variation_path(client: WooClient, args: dict[str, Any]) -> str:
     if "id" in args:
         return f"/products/{args['product_id']}/variations/{args['id']}"
     sku = args["sku"]
-    item = find_skus(client, [sku]).get(sku)
+    item = find_by_sku(client, [sku], fields=LOOKUP_FIELDS).get(sku)
     if item is None:
         raise NotFoundError(
             f"No product or variation has the SKU {sku!r}.",
