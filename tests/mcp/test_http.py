@@ -19,6 +19,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from woo_connector.errors import ConfigError
+from woo_connector.pagination import DEFAULT_CONCURRENCY
 from woo_connector.mcp.http import TOKEN_ENV, resolve_token
 from woo_connector.registry import load
 
@@ -81,7 +82,7 @@ def test_read_and_error_over_http(http_server, mode: str, version: str) -> None:
 
     anyio.run(session)
     assert seen["version"] == version
-    assert len(seen["tools"]) == len(registry.tools())
+    assert len(seen["tools"]) == len(registry.tools()) + 1  # and describe-tool
     products = seen["product"]
     assert not products.is_error and len(products.structured_content["items"]) == 2
     Draft202012Validator(registry.tool("list-products").output_schema).validate(products.structured_content)
@@ -128,10 +129,18 @@ def test_an_agent_sets_the_shipping_note_on_a_customers_last_order(http_server, 
     assert [name for name, _ in calls] == ["list-customers", "list-orders", "update-order", "update-order"]
 
 
-def test_a_cancelled_walk_stops_between_pages(http_server) -> None:
+@pytest.mark.parametrize("concurrency", [1, None], ids=["one-page-at-a-time", "default-concurrency"])
+def test_a_cancelled_walk_stops_between_pages(http_server, concurrency: int | None) -> None:
+    """Progress per page in page order, and a cancel that stops the walk at its next page: one
+    page at a time the boundary is exact; the default full pull (pages fetched side by side)
+    stops after the pages already in flight, never reading the rest of the list."""
     sandbox = http_server.sandbox
-    sandbox.faults.latency = 0.15  # 30 pages of 10 orders would take several seconds
-    progress: list[float] = []
+    sandbox.faults.latency = 0.3  # 30 pages of 10 orders take seconds even four at a time
+    progress: list[tuple[float, float | None, str | None]] = []
+    after: dict[str, Any] = {}
+    args: dict[str, Any] = {"all_pages": True, "per_page": 10, "status": "any"}
+    if concurrency is not None:
+        args["concurrency"] = concurrency
 
     def pages_read() -> int:
         return sum(1 for method, path, _n, _s in list(sandbox.requests_log)
@@ -141,29 +150,38 @@ def test_a_cancelled_walk_stops_between_pages(http_server) -> None:
         async with client(http_server, "legacy") as mcp:
             with anyio.CancelScope() as scope:
                 async def on_progress(done: float, total: float | None, message: str | None) -> None:
-                    progress.append(done)
+                    progress.append((done, total, message))
                     if len(progress) == 2:
                         scope.cancel()
 
-                # one page at a time, so the boundary is exact: a concurrent walk stops at its next
-                # page too, after the pages already in flight (tests/test_pagination.py)
-                await mcp.call_tool("list-orders", {"all_pages": True, "per_page": 10, "status": "any",
-                                                    "concurrency": 1},
-                                    progress_callback=on_progress)
+                await mcp.call_tool("list-orders", args, progress_callback=on_progress)
             assert scope.cancelled_caught
+            # the session outlives the cancelled call (and its cancel notification is handled
+            # before the client leaves, instead of racing the session's close in the SDK)
+            after["customers"] = await mcp.call_tool("list-customers", {"per_page": 1})
 
     sandbox.requests_log.clear()
-    anyio.run(session)
-    # wait for the server's worker to reach its next page boundary (a page in flight completes)
-    stable, last = 0, -1
-    for _ in range(100):
-        now = pages_read()
-        stable = stable + 1 if now == last else 0
-        if stable >= 3:
-            break
-        last = now
-        time.sleep(0.2)
-    total_pages = -(-len(list(sandbox.store.all("order"))) // 10)
-    assert progress[:2] == [10.0, 20.0]
-    assert pages_read() <= 4 < total_pages, (pages_read(), total_pages)
-    assert json.dumps(http_server.stderr).count("Traceback") == 0
+    try:
+        anyio.run(session)
+        # wait for the server's worker to reach its next page boundary (pages in flight complete)
+        stable, last = 0, -1
+        for _ in range(100):
+            now = pages_read()
+            stable = stable + 1 if now == last else 0
+            if stable >= 3:
+                break
+            last = now
+            time.sleep(0.2)
+    finally:
+        sandbox.faults.latency = 0.0
+    orders = len(list(sandbox.store.all("order")))
+    total_pages = -(-orders // 10)
+    assert [(done, total) for done, total, _m in progress[:2]] == [(10.0, float(orders)), (20.0, float(orders))]
+    assert [m for _d, _t, m in progress[:2]] == [f"list-orders: page {n} of {total_pages} read" for n in (1, 2)]
+    assert not after["customers"].is_error and len(after["customers"].structured_content["items"]) == 1
+    assert stable >= 3  # the walk ended: nothing is read in the background after the cancel
+    # one page at a time: the two pages reported, the one in flight and one more while the cancel
+    # travelled. Side by side, the pool's pages in flight at each of those: a bound, not the end
+    bound = 4 if concurrency == 1 else 2 + 3 * DEFAULT_CONCURRENCY
+    assert pages_read() <= bound < total_pages, (pages_read(), total_pages)
+    assert json.dumps(http_server.stderr).count("Traceback") == 0, "".join(http_server.stderr)

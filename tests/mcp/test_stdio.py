@@ -44,6 +44,12 @@ def test_a_whole_session_over_stdio(
             seen["list"] = await client.call_tool(
                 "list-orders", {"all_pages": True, "per_page": 10, "max_items": 30}, progress_callback=progress)
             seen["page"] = await client.call_tool("list-customers", {})
+            # a filter tools/list leaves out is accepted, and describe-tool names it
+            first = (await client.call_tool("list-products", {"per_page": 2})).structured_content["items"]
+            seen["excluded"] = [p["id"] for p in first]
+            seen["hidden"] = await client.call_tool("list-products", {"exclude": seen["excluded"], "per_page": 2})
+            seen["describe"] = await client.call_tool("describe-tool", {"name": "list-products"})
+            seen["listed_products"] = next(t for t in listing.tools if t.name == "list-products").input_schema
             sandbox_http.requests_log.clear()
             seen["before"] = snapshot(sandbox_http)
             seen["dry"] = await client.call_tool(
@@ -58,7 +64,7 @@ def test_a_whole_session_over_stdio(
 
     assert seen["version"] == REVISIONS[mode]
     assert seen["size"] <= 64 * 1024
-    assert seen["names"] == [t.name for t in registry.tools()]
+    assert seen["names"] == [t.name for t in registry.tools()] + ["describe-tool"]
 
     listed = seen["list"]
     assert not listed.is_error
@@ -67,6 +73,13 @@ def test_a_whole_session_over_stdio(
     assert listed.content[0].text.startswith("list-orders: 30 items")
     assert [round(p[0]) for p in seen["progress"]] == [10, 20, 30]  # one notification per page read
     assert seen["page"].structured_content["per_page"] == 20  # the agent default, not the store's 100
+    assert "exclude" not in seen["listed_products"]["properties"]
+    hidden = seen["hidden"]
+    assert not hidden.is_error and len(hidden.structured_content["items"]) == 2
+    assert not {p["id"] for p in hidden.structured_content["items"]} & set(seen["excluded"])
+    described = seen["describe"]
+    assert not described.is_error and "exclude" in described.structured_content["not_listed"]
+    assert described.structured_content["input_schema"] == registry.tool("list-products").input_schema
 
     dry = seen["dry"].structured_content
     assert dry["dry_run"] is True and dry["current"]["id"] == order_id

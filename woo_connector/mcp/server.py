@@ -21,22 +21,24 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from ..connection import Connection
-from ..errors import WooConnectorError
+from ..errors import ContractError, WooConnectorError
 from ..pagination import PageInfo, page_listener
 from ..registry import Registry
 from ..resources import package_version
+from . import describe
 from .catalog import AgentTool, agent_tools
 from .render import render_error, render_result
 
-__all__ = ["build_server", "SERVER_NAME"]
+__all__ = ["build_server", "agent_listing", "listing_json", "SERVER_NAME"]
 
 log = logging.getLogger("woo_connector.mcp")
 SERVER_NAME = "woo-connector"
 INSTRUCTIONS = (
     "Tools for one WooCommerce store. Read tools change nothing. Write tools change the live "
     "store at once (customers may be emailed, shoppers see prices and stock): call them with "
-    "dry_run true first to see the exact requests. Errors come back as isError results with "
-    "error.code, error.message and error.retryable."
+    "dry_run true first to see the exact requests. tools/list shows each tool's common fields; "
+    "any other WooCommerce field is accepted, and describe-tool gives a tool's full schema. "
+    "Errors come back as isError results with error.code, error.message and error.retryable."
 )
 
 
@@ -47,8 +49,8 @@ class CallCancelled(Exception):
 def build_server(registry: Registry, connection: Mapping[str, Any] | Connection) -> Server[Any]:
     """An MCP server for one store. The connection is checked now, so a bad one fails at start."""
     conn = registry.connection(connection)
-    tools = {tool.name: tool for tool in agent_tools(registry, size=_listing_size)}
-    listing = types.ListToolsResult(tools=[_mcp_tool(tool) for tool in tools.values()])
+    tools = {tool.name: tool for tool in agent_listing(registry)}
+    listing = types.ListToolsResult(tools=_mcp_tools(list(tools.values())))
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return listing
@@ -57,7 +59,10 @@ def build_server(registry: Registry, connection: Mapping[str, Any] | Connection)
         tool = tools.get(params.name)
         payload = tool.arguments(params.arguments or {}) if tool else dict(params.arguments or {})
         try:
-            result = await _run(registry, params.name, payload, conn, ctx)
+            if params.name == describe.NAME:
+                result = describe.describe(tools, payload)
+            else:
+                result = await _run(registry, params.name, payload, conn, ctx)
         except WooConnectorError as exc:
             log.info("tool %s failed: %s", params.name, exc.code)
             return _error(exc.to_dict())
@@ -77,7 +82,8 @@ def build_server(registry: Registry, connection: Mapping[str, Any] | Connection)
         instructions=INSTRUCTIONS,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
-        get_tool_input_schema=lambda name: tools[name].input_schema if name in tools else None,
+        get_tool_input_schema=lambda name: (tools[name].input_schema if name in tools
+                                            else describe.INPUT_SCHEMA if name == describe.NAME else None),
     )
 
 
@@ -116,21 +122,48 @@ async def _run(registry: Registry, name: str, payload: dict[str, Any], conn: Con
         raise
 
 
+def agent_listing(registry: Registry) -> list[AgentTool]:
+    """The registry's tools as agents get them, sized to the budget with describe-tool counted."""
+    if any(spec.name == describe.NAME for spec in registry.tools()):
+        raise ContractError(f"A tool pack provides {describe.NAME!r}, a name Agent Mode keeps for itself.",
+                            details={"tool": describe.NAME})
+    return agent_tools(registry.tools(), size=_listing_size)
+
+
+def _mcp_tools(tools: list[AgentTool]) -> list[types.Tool]:
+    """The listing: the registry's tools in its order, then describe-tool."""
+    return [*(_mcp_tool(tool) for tool in tools), _describe_tool()]
+
+
+def _describe_tool() -> types.Tool:
+    return types.Tool(
+        name=describe.NAME,
+        title=describe.TITLE,
+        description=describe.DESCRIPTION,
+        input_schema=describe.INPUT_SCHEMA,
+        output_schema=describe.OUTPUT_SCHEMA,
+        annotations=_annotations(describe.HINTS),
+    )
+
+
+def _annotations(hints: Mapping[str, bool]) -> types.ToolAnnotations:
+    # no title here: the tool's own title says it once
+    return types.ToolAnnotations(
+        read_only_hint=hints.get("readOnlyHint"),
+        destructive_hint=hints.get("destructiveHint"),
+        idempotent_hint=hints.get("idempotentHint"),
+        open_world_hint=hints.get("openWorldHint"),
+    )
+
+
 def _mcp_tool(tool: AgentTool) -> types.Tool:
-    hints = tool.spec.annotations
     return types.Tool(
         name=tool.name,
         title=tool.spec.title,
         description=tool.description,
         input_schema=tool.input_schema,
         output_schema=tool.output_schema,
-        annotations=types.ToolAnnotations(
-            title=tool.spec.title,
-            read_only_hint=hints.get("readOnlyHint"),
-            destructive_hint=hints.get("destructiveHint"),
-            idempotent_hint=hints.get("idempotentHint"),
-            open_world_hint=hints.get("openWorldHint"),
-        ),
+        annotations=_annotations(tool.spec.annotations),
     )
 
 
@@ -144,11 +177,11 @@ def _error(error: dict[str, Any]) -> types.CallToolResult:
 
 def listing_json(registry: Registry) -> str:
     """The tools/list answer as sent (by alias, minified): what the size budget is about."""
-    return _listing(agent_tools(registry, size=_listing_size))
+    return _listing(agent_listing(registry))
 
 
 def _listing(tools: list[AgentTool]) -> str:
-    body = types.ListToolsResult(tools=[_mcp_tool(t) for t in tools]).model_dump(
+    body = types.ListToolsResult(tools=_mcp_tools(tools)).model_dump(
         mode="json", by_alias=True, exclude_none=True)
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
