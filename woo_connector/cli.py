@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from .errors import ConfigError, InvalidInputError, UnknownToolError, WooConnectorError
 from .jsonl import ProgressBar, stream_jsonl
+from .payload import MAX_DEPTH
 from .mcp.command import add_parser as add_mcp_parser
 from .redact import install_log_redaction, redact_text
 from .sync.command import add_sync_parser
@@ -36,7 +37,7 @@ ENV_FIELDS = {
     "WOO_PROXY": "proxy",
 }
 NUMBER_FIELDS = ("timeout", "call_budget")
-MAX_INPUT_DEPTH = 64  # deeper JSON is refused before a recursive validator or encoder sees it
+MAX_INPUT_DEPTH = MAX_DEPTH  # deeper JSON is refused before a recursive validator or encoder sees it
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
 

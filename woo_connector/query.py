@@ -120,6 +120,8 @@ def store_query(
     wanted = None if only is None else set(only)
     dropped = set(omit)
     params = {k: v for k, v in args.items() if k not in dropped and (wanted is None or k in wanted)}
+    # Plugin filters ride in extra_query (checked by payload.normalised) and leave as top-level names.
+    params.update(params.pop("extra_query", None) or {})
     fields = params.get("_fields")
     if isinstance(fields, list):
         params["_fields"] = ",".join(str(f) for f in fields)

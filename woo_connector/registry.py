@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from . import dry_run
+from . import payload as payload_rules
 from .bundle import bundle
 from .client import ClientPool, WooClient
 from .connection import Connection, connection_error
@@ -272,6 +273,7 @@ class Registry:
         return checker
 
     def check_input(self, tool: str, payload: Any) -> dict[str, Any]:
+        payload_rules.screen(payload)
         problems = self._checker(tool, "input").problems(payload)
         if problems:
             raise InvalidInputError(
@@ -279,7 +281,7 @@ class Registry:
                 + "; ".join(f"{p.pointer or '/'}: {p.message}" for p in problems),
                 details={"problems": [p.to_dict() for p in problems]},
             )
-        return dict(payload)
+        return payload_rules.normalised(self.tool(tool).input_schema, payload)
 
     def check_output(self, schema: str, result: Any, *, what: str) -> None:
         self._refuse_output(self.schemas.problems(schema, result), what)

@@ -88,6 +88,8 @@ def verify_connection(conn: Connection, pool: ClientPool) -> dict[str, Any]:
         _check_swapped(conn)
         environment = _check_credentials(conn, client)
     except VerifyFailure as failure:
+        if failure.reason == "write_only":  # the store named the key's permission itself
+            result["permissions"] = "write"
         return _failed(result, failure.reason, failure.error)
     except ConfigError as exc:
         return _failed(result, exc.reason if exc.reason in REASONS else "config", exc)

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from ..client import WooClient
 from ..errors import BadResponseError, WooConnectorError
 from ..hookspecs import Register, hookimpl
+from ..money import amounts_as_text
 from ..pagination import list_collection
 from ..query import store_query
 from ..recovery import create_or_recover, naming_created
@@ -25,20 +26,9 @@ BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
 
 
 def prices_as_strings(fields: Mapping[str, Any], keys: tuple[str, ...] = PRICE_FIELDS) -> dict[str, Any]:
-    """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param); send the decimal string."""
-    out = dict(fields)
-    for key in keys:
-        value = out.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = _decimal(value)
-    return out
-
-
-def _decimal(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """WooCommerce refuses prices sent as JSON numbers (rest_invalid_param): every write tool
+    sends its amounts through here, as their exact decimal text (money.decimal_text)."""
+    return amounts_as_text(fields, keys)
 
 
 def list_products(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
