@@ -5,6 +5,9 @@ columns. Every SKU may be a simple product or one variation of a variable produc
 ``update-stock`` tool resolves both and writes them in batches of 100, turning stock management
 on where it was off. A record already at its quantity is not written, so running the same file
 twice changes nothing the second time. SKUs the store does not have are listed, not ignored.
+With ``--dry-run`` each ``update-stock`` call is sent with ``dry_run: true``: SKUs are still
+resolved against the store, nothing is written, and the report lists the requests that would be
+sent (``would_send``) instead of the counts.
 
     python examples/inventory_sync/sync_stock.py --connection shop.json examples/inventory_sync/stock.csv
 """
@@ -28,6 +31,16 @@ def read_stock(path: Path) -> list[dict[str, Any]]:
         return [{"sku": row["sku"].strip(), "stock_quantity": int(row["quantity"])} for row in csv.DictReader(fh)]
 
 
+def preview(connector: Any, connection: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The dry run: the same update-stock calls with ``dry_run: true``; their requests, nothing written."""
+    would_send: list[dict[str, Any]] = []
+    for start in range(0, len(items), CHUNK):
+        result = connector.invoke("update-stock", {"items": items[start : start + CHUNK], "dry_run": True}, connection)
+        would_send += result["requests"]
+        print(f"{min(start + CHUNK, len(items))}/{len(items)} lines previewed", file=sys.stderr)
+    return {"dry_run": True, "would_send": would_send}
+
+
 def sync(connector: Any, connection: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     totals = {"updated": 0, "unchanged": 0, "not_found": 0, "failed": 0}
     missing: list[str] = []
@@ -47,9 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stock_file", type=Path, help="CSV with sku and quantity columns")
     parser.add_argument("--connection", type=Path, required=True, help="connection JSON file")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="send each update-stock with dry_run: true and list the requests; write nothing")
     args = parser.parse_args(argv)
     connection = json.loads(args.connection.read_text(encoding="utf-8"))
     connector = woo_connector.load()
+    if args.dry_run:
+        print(json.dumps(preview(connector, connection, read_stock(args.stock_file)), indent=2))
+        return 0
     report = sync(connector, connection, read_stock(args.stock_file))
     print(json.dumps(report, indent=2))
     return 1 if report["failures"] else 0

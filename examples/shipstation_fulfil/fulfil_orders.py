@@ -7,7 +7,8 @@ stored in ``meta_data`` (``shipstation_carrier``, ``shipstation_tracking_number`
 ``shipstation_ship_date``), and a customer-visible note with the tracking number. An order
 that already carries that tracking number and note is left alone, so a second run changes
 nothing; an order whose note is missing (the note failed after the status was saved) only
-gets its note.
+gets its note. With ``--dry-run`` the orders are read as usual but each ``update-order``
+is sent with ``dry_run: true``: nothing changes, and the report lists the requests it would send.
 
     python examples/shipstation_fulfil/fulfil_orders.py --connection shop.json examples/shipstation_fulfil/shipments.csv
 """
@@ -39,7 +40,7 @@ def has_note(connector: Any, connection: dict[str, Any], order_id: int, tracking
     return any(tracking in (note.get("note") or "") for note in notes)
 
 
-def fulfil(connector: Any, connection: dict[str, Any], row: dict[str, str]) -> dict[str, Any]:
+def fulfil(connector: Any, connection: dict[str, Any], row: dict[str, str], dry_run: bool = False) -> dict[str, Any]:
     number, tracking = row["order_number"].strip(), row["tracking_number"].strip()
     order = connector.invoke("get-order", {"id": int(number)}, connection)
     if str(order["number"]) != number:
@@ -60,14 +61,21 @@ def fulfil(connector: Any, connection: dict[str, Any], row: dict[str, str]) -> d
         ])
     if not noted:
         change["note"] = {"note": note_text(row), "customer_note": True}
+    status = "fulfilled" if not tracked else "note_added"
+    if dry_run:  # the same call, previewed: the store answers reads only
+        preview = connector.invoke("update-order", {**change, "dry_run": True}, connection)
+        return {"order": number, "status": f"would_be_{status}", "tracking_number": tracking,
+                "would_send": preview["requests"]}
     connector.invoke("update-order", change, connection)
-    return {"order": number, "status": "fulfilled" if not tracked else "note_added", "tracking_number": tracking}
+    return {"order": number, "status": status, "tracking_number": tracking}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("shipments", type=Path, help="CSV: order_number,carrier_code,service_code,tracking_number,ship_date")
     parser.add_argument("--connection", type=Path, required=True, help="connection JSON file")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="read the orders, send each update-order with dry_run: true, list the requests; write nothing")
     args = parser.parse_args(argv)
     connection = json.loads(args.connection.read_text(encoding="utf-8"))
     connector = woo_connector.load()
@@ -75,11 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     with args.shipments.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             try:
-                results.append(fulfil(connector, connection, row))
+                results.append(fulfil(connector, connection, row, args.dry_run))
             except woo_connector.WooConnectorError as exc:
                 results.append({"order": row["order_number"], "status": "failed", "error": exc.message})
             print(f"order {row['order_number']}: {results[-1]['status']}", file=sys.stderr)
-    print(json.dumps({"orders": results}, indent=2))
+    report: dict[str, Any] = {"orders": results}
+    if args.dry_run:
+        report = {"dry_run": True, "orders": results,
+                  "would_send": [request for r in results for request in r.get("would_send", [])]}
+    print(json.dumps(report, indent=2))
     return 1 if any(r["status"] == "failed" for r in results) else 0
 
 

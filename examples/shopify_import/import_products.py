@@ -6,6 +6,9 @@ with one "Default Title" variant becomes a simple product keyed by that variant'
 becomes a variable product keyed by its Shopify handle, with one variation per variant keyed by
 the variant's SKU. ``upsert-product`` creates what is missing, updates what differs and sends
 nothing for what already matches, so a second run with the same file changes nothing.
+With ``--dry-run`` each ``upsert-product`` call is sent with ``dry_run: true``: the store is read
+to find what differs, nothing is written, and the report lists the requests that would be sent
+(``would_send``) instead of counting actions.
 
     python examples/shopify_import/import_products.py --connection shop.json examples/shopify_import/products.json
 """
@@ -71,6 +74,17 @@ def to_woo(product: dict[str, Any]) -> dict[str, Any]:
     return {**base, "type": "variable", "sku": product["handle"], "attributes": attributes, "variations": variations}
 
 
+def preview(connector: Any, connection: dict[str, Any], shopify: list[dict[str, Any]]) -> dict[str, Any]:
+    """The dry run: the same upsert-product calls with ``dry_run: true``; their requests, nothing written."""
+    would_send: list[dict[str, Any]] = []
+    for start in range(0, len(shopify), CHUNK):
+        chunk = shopify[start : start + CHUNK]
+        result = connector.invoke("upsert-product", {"products": [to_woo(p) for p in chunk], "dry_run": True}, connection)
+        would_send += result["requests"]
+        print(f"{start + len(chunk)}/{len(shopify)} products previewed", file=sys.stderr)
+    return {"dry_run": True, "would_send": would_send}
+
+
 def import_products(connector: Any, connection: dict[str, Any], shopify: list[dict[str, Any]]) -> dict[str, Any]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     variation_counts = dict(counts)
@@ -94,9 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("export", type=Path, help="Shopify products JSON ({\"products\": [...]})")
     parser.add_argument("--connection", type=Path, required=True, help="connection JSON file")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="send each upsert-product with dry_run: true and list the requests; write nothing")
     args = parser.parse_args(argv)
     connection = json.loads(args.connection.read_text(encoding="utf-8"))
     shopify = json.loads(args.export.read_text(encoding="utf-8"))["products"]
+    if args.dry_run:
+        print(json.dumps(preview(woo_connector.load(), connection, shopify), indent=2))
+        return 0
     report = import_products(woo_connector.load(), connection, shopify)
     print(json.dumps(report, indent=2))
     return 1 if report["failures"] else 0

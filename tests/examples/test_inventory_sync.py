@@ -35,3 +35,24 @@ def test_stock_file_applied_once_then_nothing_changes(shop) -> None:
     assert code == 0, err
     assert store_writes(sandbox) == []
     assert again["updated"] == 0 and again["unchanged"] == len(wanted) - 1
+
+
+def test_dry_run_lists_the_writes_and_changes_no_stock(shop) -> None:
+    sandbox, connection = shop
+    stock = {p["id"]: (p["manage_stock"], p["stock_quantity"]) for p in sandbox.store.all("product")}
+    sandbox.requests_log.clear()
+
+    code, report, err = run_example(SCRIPT, STOCK, "--connection", connection, "--dry-run")
+
+    assert code == 0, err
+    assert store_writes(sandbox) == []
+    assert {p["id"]: (p["manage_stock"], p["stock_quantity"]) for p in sandbox.store.all("product")} == stock
+    assert report["dry_run"] is True and "updated" not in report
+    assert report["would_send"] and all(r["method"] in ("POST", "PUT", "PATCH") for r in report["would_send"])
+    with STOCK.open(newline="") as fh:
+        wanted = {row["sku"]: int(row["quantity"]) for row in csv.DictReader(fh)}
+    by_sku = {p["sku"]: p for p in sandbox.store.all("product") if p.get("sku")}
+    differ = {by_sku[s]["id"]: q for s, q in wanted.items()
+              if s in by_sku and (by_sku[s]["manage_stock"], by_sku[s]["stock_quantity"]) != (True, q)}
+    sent = {item["id"]: item["stock_quantity"] for r in report["would_send"] for item in (r["body"] or {}).get("update", [])}
+    assert differ and sent == differ  # exactly the lines a real run would write

@@ -42,3 +42,23 @@ def test_shipments_complete_orders_once(shop) -> None:
     assert store_writes(sandbox) == []
     assert {r["status"] for r in again["orders"]} == {"already_fulfilled"}
     assert {row["order_number"]: state(sandbox, int(row["order_number"])) for row in rows} == after
+
+
+def test_dry_run_lists_the_updates_and_changes_nothing(shop) -> None:
+    sandbox, connection = shop
+    with SHIPMENTS.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    before = {row["order_number"]: state(sandbox, int(row["order_number"])) for row in rows}
+    sandbox.requests_log.clear()
+
+    code, report, err = run_example(SCRIPT, SHIPMENTS, "--connection", connection, "--dry-run")
+
+    assert code == 0, err
+    assert store_writes(sandbox) == []
+    assert {row["order_number"]: state(sandbox, int(row["order_number"])) for row in rows} == before
+    assert report["dry_run"] is True
+    assert {r["status"] for r in report["orders"]} == {"would_be_fulfilled"}
+    sent = {(r["method"], r["path"]) for r in report["would_send"]}
+    assert {("PUT", f"/orders/{row['order_number']}") for row in rows} <= sent
+    put = next(r for r in report["would_send"] if r["path"] == f"/orders/{rows[0]['order_number']}")
+    assert put["body"]["status"] == "completed"

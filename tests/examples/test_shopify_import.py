@@ -42,3 +42,20 @@ def test_export_upserted_by_sku_then_nothing_changes(shop) -> None:
     assert store_writes(sandbox) == []
     assert again["products"]["unchanged"] == 3 and again["variations"]["unchanged"] == 6
     assert len(list(sandbox.store.all("product"))) == before + 3 + 6
+
+
+def test_dry_run_lists_the_writes_and_creates_nothing(shop) -> None:
+    sandbox, connection = shop
+    products = {p["id"]: p for p in sandbox.store.all("product")}
+    sandbox.requests_log.clear()
+
+    code, report, err = run_example(SCRIPT, EXPORT, "--connection", connection, "--dry-run")
+
+    assert code == 0, err
+    assert store_writes(sandbox) == []
+    assert {p["id"]: p for p in sandbox.store.all("product")} == products
+    assert not any(p.get("sku") == "HG-MUG-350" for p in products.values())
+    assert report["dry_run"] is True and "products" not in report
+    assert report["would_send"] and all(r["method"] in ("POST", "PUT", "PATCH", "DELETE") for r in report["would_send"])
+    bodies = json.dumps([r["body"] for r in report["would_send"]])
+    assert "HG-MUG-350" in bodies and "RL-MER-S-CHA" in bodies

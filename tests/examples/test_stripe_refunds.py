@@ -64,3 +64,23 @@ def test_returns_recorded_once_to_the_cent(shop) -> None:
     assert store_writes(sandbox) == []
     assert {r["status"] for r in again["refunds"]} == {"already_recorded"}
     assert len([r for r in sandbox.store.all("refund") if r["id"] not in before]) == 3
+
+
+def test_dry_run_lists_the_refunds_and_records_nothing(shop) -> None:
+    sandbox, connection = shop
+    refunds = sorted(r["id"] for r in sandbox.store.all("refund"))
+    stock = {p["id"]: p["stock_quantity"] for p in sandbox.store.all("product")}
+    orders = {o["id"]: o["refunds"] for o in sandbox.store.all("order")}
+    sandbox.requests_log.clear()
+
+    code, report, err = run_example(SCRIPT, RETURNS, "--connection", connection, "--dry-run")
+
+    assert code == 0, err
+    assert store_writes(sandbox) == []
+    assert sorted(r["id"] for r in sandbox.store.all("refund")) == refunds
+    assert {p["id"]: p["stock_quantity"] for p in sandbox.store.all("product")} == stock
+    assert {o["id"]: o["refunds"] for o in sandbox.store.all("order")} == orders
+    assert report["dry_run"] is True and {r["status"] for r in report["refunds"]} == {"would_record"}
+    posts = [r for r in report["would_send"] if r["method"] == "POST" and r["path"].endswith("/refunds")]
+    assert len(posts) == len(expected_amounts(sandbox)) == 3
+    assert all(r["body"]["api_refund"] is False for r in posts)
