@@ -342,8 +342,7 @@ class WooClient:
     ) -> tuple[list[Any], Mapping[str, str]]:
         """One page of a collection and the headers that describe the paging."""
         query = {**params, "page": page, "per_page": per_page}
-        resp = (self.request("GET", path, params=query) if retries is None
-                else self.request("GET", path, params=query, retries=retries))
+        resp = self.request("GET", path, params=query, retries=retries)
         if not isinstance(resp.data, list):
             raise BadResponseError(
                 f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",

@@ -115,6 +115,7 @@ class RecordingClient(WooClient):
         json: Any = None,
         require_json: bool = True,
         anonymous: bool = False,
+        retries: int | None = None,
     ) -> WooResponse:
         method = method.upper()
         made = self._made_here(path)
@@ -122,7 +123,7 @@ class RecordingClient(WooClient):
             return WooResponse(200, {}, copy.deepcopy(made), self._inner.url_for(path), [])
         if method in IDEMPOTENT:
             resp = self._inner.request(method, path, params=params, json=json,
-                                       require_json=require_json, anonymous=anonymous)
+                                       require_json=require_json, anonymous=anonymous, retries=retries)
             if self._first_read is None and method == "GET":
                 self._first_read = resp.data
             return resp
