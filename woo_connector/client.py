@@ -217,14 +217,14 @@ class WooClient:
             raise self._redirect_error(method, shown, resp)
         # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
         text = content.decode("utf-8", errors="replace")
-        html = "html" in headers.get("Content-Type", "").lower()
         try:
             data, warnings = decode_json(text)
         except ValueError:
             shown = shown or redact.redact_url(resp.url)
+            html = "html" in headers.get("Content-Type", "").lower()
             if status >= 400:
                 raise error_from_status(
-                    status, text if not html else _Html(text), method=verb, url=shown, headers=headers,
+                    status, text, method=verb, url=shown, headers=headers,
                     auth_method=self.auth_method, html=html, look_for=self._look_for(status, verb, url, body),
                 ) from None
             if html:
@@ -450,10 +450,6 @@ def _verify_setting(conn: Connection) -> bool | str:
 
 class _DeadlinePassed(Exception):
     """The answer was still arriving when the request's time ran out."""
-
-
-class _Html(str):
-    """A non-JSON error body that was a web page (the mapper looks for WordPress's critical error)."""
 
 
 def _read_body(resp: requests.Response, deadline: float) -> bytes:
