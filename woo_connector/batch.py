@@ -75,7 +75,9 @@ def _match(chunk: list[BatchOp], answer: Any, path: str) -> list[Outcome]:
     counts = {kind: sum(1 for op in chunk if op.kind == kind) for kind in ("create", "update", "delete")}
     answered = {kind: answer.get(kind) if isinstance(answer, dict) else None for kind in counts}
     if any(n and (not isinstance(answered[k], list) or len(answered[k]) != n) for k, n in counts.items()):
-        problem = _bad_response(f"The store's answer to POST {path} did not list one result per item sent.")
+        problem = _bad_response(
+            f"The store's answer to POST {path} did not list one result per item sent.", reason="batch_shape"
+        )
         return [Outcome(op, None, problem, ambiguous=True) for op in chunk]
     position = {kind: 0 for kind in counts}
     out: list[Outcome] = []
@@ -91,5 +93,5 @@ def _match(chunk: list[BatchOp], answer: Any, path: str) -> list[Outcome]:
     return out
 
 
-def _bad_response(message: str) -> dict[str, Any]:
-    return BadResponseError(message).to_dict()
+def _bad_response(message: str, reason: str | None = None) -> dict[str, Any]:
+    return BadResponseError(message, reason=reason).to_dict()

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..batch import BatchOp, run_batches
 from ..client import WooClient
-from ..errors import BadResponseError, WooConnectorError
 from ..hookspecs import Register, hookimpl
 from ..money import amounts_as_text
 from ..pagination import list_collection
 from ..query import store_query
 from ..recovery import create_or_recover, naming_created
-from ..response import error_from_woo
 from ..store_shape import store_object
 from ..sync.changes import list_changes, wants_cursor
 from .amounts import load_store_tax, product_flag, product_with_amounts, take_flag
 
 PRICE_FIELDS = ("regular_price", "sale_price")
-BATCH_LIMIT = 100  # WooCommerce refuses batches of more than 100 objects
 
 
 def prices_as_strings(fields: Mapping[str, Any], keys: tuple[str, ...] = PRICE_FIELDS) -> dict[str, Any]:
@@ -100,41 +98,17 @@ def create_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
 
 def _add_variations(client: WooClient, product: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, Any]:
     """The variations in batches of 100; a failure after this point names the product's id."""
-    created: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    for offset in range(0, len(wanted), BATCH_LIMIT):
-        chunk = wanted[offset : offset + BATCH_LIMIT]
-        try:
-            answer = client.post(f"/products/{product['id']}/variations/batch", {"create": chunk})
-        except WooConnectorError as exc:
-            errors.extend(_failure(offset + i, v, exc.to_dict()) for i, v in enumerate(chunk))
-            continue
-        results = answer.get("create") if isinstance(answer, dict) else None
-        if not isinstance(results, list) or len(results) != len(chunk):
-            problem = BadResponseError(
-                "The store's batch answer did not list one result per variation.", reason="batch_shape"
-            ).to_dict()
-            errors.extend(_failure(offset + i, v, problem) for i, v in enumerate(chunk))
-            continue
-        for i, (sent, result) in enumerate(zip(chunk, results)):
-            if isinstance(result, dict) and result.get("error"):
-                errors.append(_failure(offset + i, sent, _woo_item_error(result["error"])))
-            else:
-                created.append(result)
-
+    ops = [BatchOp("create", variation, i) for i, variation in enumerate(wanted)]
+    errors = [
+        {"index": o.op.tag, "sku": o.op.payload.get("sku"), "error": o.error}
+        for o in run_batches(client, f"/products/{product['id']}/variations/batch", ops)
+        if o.error is not None
+    ]
     final = store_object(client.get(f"/products/{product['id']}"), "create-product") if wanted else product
     final["variation_details"] = variations_of(client, product["id"]) if wanted else []
     final["variation_errors"] = errors
     final["complete"] = not errors
     return final
-
-
-def _failure(index: int, sent: Mapping[str, Any], error: dict[str, Any]) -> dict[str, Any]:
-    return {"index": index, "sku": sent.get("sku"), "error": error}
-
-
-def _woo_item_error(error: Mapping[str, Any]) -> dict[str, Any]:
-    return error_from_woo(error).to_dict()
 
 
 def update_product(client: WooClient, args: dict[str, Any]) -> dict[str, Any]:
