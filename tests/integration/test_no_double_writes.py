@@ -24,6 +24,10 @@ from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
+# Rows where the store is slow on purpose: the client gives up after TIMEOUT, the store answers
+# (and saves) after SLOW, well past it, so the same timeout happens for the same reason.
+TIMEOUT = 0.2
+SLOW = 0.5
 
 
 def writes_done(sandbox: Sandbox) -> int:
@@ -118,11 +122,12 @@ RECOVERABLE = [
 def test_timeout_after_the_store_saved_recovers_the_record(
     connector: Registry, sandbox_http: Sandbox, conn: dict, monkeypatch, tool: str, key: str, payload: Any
 ) -> None:
-    """The store takes 1.5 s, the connector waits 0.6 s: the record exists, and comes back once."""
-    monkeypatch.setattr(recovery, "RECOVERY_WAITS", (0.0, 1.0, 2.0, 4.0))
+    """The store takes SLOW, the connector waits TIMEOUT: the first lookup (at once) finds nothing,
+    a later one finds the record the store saved late, and it comes back once."""
+    monkeypatch.setattr(recovery, "RECOVERY_WAITS", (0.0, SLOW, 2 * SLOW, 4 * SLOW))
     sent = payload(uuid.uuid4().hex[:8])
-    sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, 1.5
-    result = connector.invoke(tool, sent, conn)
+    sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, SLOW
+    result = connector.invoke(tool, sent, {**conn, "timeout": TIMEOUT})
     assert result["recovered"] is True and result[key] == sent[key]
     assert writes_sent(sandbox_http) == writes_done(sandbox_http) == 1
 
@@ -132,9 +137,9 @@ def test_a_write_without_a_lookup_key_times_out_as_outcome_unknown(
 ) -> None:
     order = connector.invoke("list-orders", {"per_page": 1}, conn)["items"][0]
     sandbox_http.requests_log.clear()
-    sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, 1.2
+    sandbox_http.faults.slow, sandbox_http.faults.slow_seconds = 1, SLOW
     with pytest.raises(OutcomeUnknownError) as info:
-        connector.invoke("update-order", {"id": order["id"], "customer_note": "slow"}, conn)
+        connector.invoke("update-order", {"id": order["id"], "customer_note": "slow"}, {**conn, "timeout": TIMEOUT})
     assert info.value.reason == "read_timeout" and not info.value.retryable
     assert writes_sent(sandbox_http, expect=1) == 1
 
@@ -175,9 +180,11 @@ def test_the_client_counts_method_override_as_a_write(connector: Registry, sandb
 def test_trickling_body_is_a_timeout_for_reads_and_outcome_unknown_for_writes(
     connector: Registry, sandbox_http: Sandbox, conn: dict
 ) -> None:
+    """Every piece of the body arrives well within the timeout (the drip is 20 pieces over three
+    timeouts): only the whole-answer deadline can end these calls."""
     connector.close()
-    sandbox_http.faults.drip_seconds = 3.0
-    client = connector.client({**conn, "timeout": 1.0})
+    sandbox_http.faults.drip_seconds = 3 * TIMEOUT
+    client = connector.client({**conn, "timeout": TIMEOUT})
     client.max_retries = 0
     with pytest.raises(RequestTimeoutError) as info:
         client.get("/orders", {"per_page": 5})
@@ -191,7 +198,7 @@ def test_trickling_body_is_a_timeout_for_reads_and_outcome_unknown_for_writes(
 
 
 def test_variable_product_failing_part_way_names_the_product(
-    connector: Registry, sandbox_http: Sandbox, conn: dict
+    connector: Registry, sandbox_http: Sandbox, conn: dict, no_backoff: None
 ) -> None:
     sku = f"NDW-{uuid.uuid4().hex[:8]}"
     payload = {"name": "Shirt", "type": "variable", "sku": sku,

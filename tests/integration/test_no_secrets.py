@@ -26,13 +26,19 @@ from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 
 MODES = ["https-basic", "https-query", "https-oauth1", "http-oauth1"]
+# The time faults only need a store slower than the client's timeout (twice as slow, so a busy
+# machine cannot blur the two), and the SKU lookup after a timed-out create only needs a second
+# look after the slow store saved: small values keep the same outcomes for the same reasons.
+TIMEOUT = 0.15
+SLOW = 2 * TIMEOUT
+RECOVERY_WAITS = (0.0, SLOW, 2 * SLOW)
 SIGNATURE = re.compile(r"oauth_signature(?:=|%3D|\"\s*:\s*\"|=\")(?!\*\*\*)[A-Za-z0-9%+/]")
 
 
 def connection_for(mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox) -> tuple[Sandbox, dict[str, Any]]:
     scheme, auth = mode.split("-")
     sandbox = sandbox_https if scheme == "https" else sandbox_http
-    return sandbox, {**sandbox.connection(), "auth": auth, "timeout": 0.3}
+    return sandbox, {**sandbox.connection(), "auth": auth, "timeout": TIMEOUT}
 
 
 def scenarios(sandbox: Sandbox, conn: dict[str, Any], pid: int) -> list[tuple[str, Callable[[], None], str, Any]]:
@@ -52,8 +58,8 @@ def scenarios(sandbox: Sandbox, conn: dict[str, Any], pid: int) -> list[tuple[st
         ("504", knob(server_errors=3, server_error_status=504)),
         ("500", knob(server_errors=3, server_error_status=500)),
         ("429", knob(rate_limit=5, retry_after=3600)),
-        ("slow", knob(slow=1, slow_seconds=0.5)),
-        ("drip", knob(drip_seconds=0.6)),
+        ("slow", knob(slow=1, slow_seconds=SLOW)),
+        ("drip", knob(drip_seconds=SLOW)),
         ("html", knob(html_error=3)),
         ("notice", knob(php_notice=True, bom=True)),
         ("redirect", knob(redirect="www")),
@@ -68,7 +74,7 @@ def scenarios(sandbox: Sandbox, conn: dict[str, Any], pid: int) -> list[tuple[st
         ("envelope", nothing, "raw-api-request", {"path": "/orders", "query": {"_envelope": 1, "per_page": 1}}),
         ("echo", nothing, "raw-api-request", {"path": "/orders", "query": {"per_page": "x"}}),
         ("smuggled key", nothing, "raw-api-request", {"path": "/orders", "query": {"consumer.key": conn["consumer_key"]}}),
-        ("lookup", knob(slow=1, slow_seconds=0.5), "create-product", {"name": "S", "sku": f"SECRETSCAN-{uuid.uuid4().hex[:8]}"}),
+        ("lookup", knob(slow=1, slow_seconds=SLOW), "create-product", {"name": "S", "sku": f"SECRETSCAN-{uuid.uuid4().hex[:8]}"}),
     ]
     return rows
 
@@ -97,10 +103,9 @@ def everything_about(exc: BaseException) -> str:
 def test_no_secret_in_any_output_log_or_error(
     mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox, connector: Registry,
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    no_backoff: None,
 ) -> None:
-    monkeypatch.setattr(recovery, "RECOVERY_WAITS", (0.0, 0.5, 1.0))
-    # back-off without waiting (time.sleep itself stays real: the sandbox's slow knobs use it)
-    monkeypatch.setattr("woo_connector.client.backoff_delay", lambda attempt, retry_after=None: retry_after or 0.0)
+    monkeypatch.setattr(recovery, "RECOVERY_WAITS", RECOVERY_WAITS)
     sandbox, conn = connection_for(mode, sandbox_http, sandbox_https)
     connector.close()
     pid = connector.invoke("list-products", {"per_page": 1}, conn)["items"][0]["id"]
@@ -135,7 +140,9 @@ def test_no_secret_in_any_output_log_or_error(
     assert outcomes["lookup"] == "result"  # recovered after the timeout
 
 
-def test_a_connect_failure_chain_carries_no_url_with_keys(connector: Registry, sandbox_https: Sandbox) -> None:
+def test_a_connect_failure_chain_carries_no_url_with_keys(
+    connector: Registry, sandbox_https: Sandbox, no_backoff: None
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -24,6 +24,18 @@ def ids(items: list[dict[str, Any]]) -> list[int]:
     return [item["id"] for item in items]
 
 
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries still happen (and still fail against a broken store), without the jittered
+    seconds between them: the client and the page pool back off by ``backoff_delay``; a
+    Retry-After is still honoured. ``time.sleep`` stays real: the sandbox's latency uses it."""
+    def no_wait(attempt: int, retry_after: float | None = None) -> float:
+        return retry_after or 0.0
+
+    monkeypatch.setattr("woo_connector.client.backoff_delay", no_wait)
+    monkeypatch.setattr("woo_connector.page_pool.backoff_delay", no_wait)
+
+
 @pytest.mark.parametrize("payload", [
     {"per_page": PER_PAGE},
     {"per_page": PER_PAGE, "concurrency": 1},
@@ -126,7 +138,7 @@ def test_429_shrinks_the_pool_and_the_pull_still_completes(sandbox_http: Sandbox
 @pytest.mark.parametrize("fault", ["server_errors", "drop_connections"])
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_a_mid_walk_failure_says_where_to_resume(
-    connector: Registry, sandbox_http: Sandbox, fault: str, concurrency: int
+    connector: Registry, sandbox_http: Sandbox, fault: str, concurrency: int, no_backoff: None
 ) -> None:
     conn = sandbox_http.connection()
     payload = {"per_page": PER_PAGE, "concurrency": concurrency}
@@ -200,7 +212,9 @@ def test_a_streamed_page_gets_the_tools_own_item_processing(connector: Registry,
     assert set(streamed[0]) > set(plain[0])  # the tool added its fields to every streamed item
 
 
-def test_invoke_with_all_pages_says_where_to_resume_too(connector: Registry, sandbox_http: Sandbox) -> None:
+def test_invoke_with_all_pages_says_where_to_resume_too(
+    connector: Registry, sandbox_http: Sandbox, no_backoff: None
+) -> None:
     from woo_connector.pagination import page_listener
 
     def break_after_page_two(info: Any, count: int) -> None:
