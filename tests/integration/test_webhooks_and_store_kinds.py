@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
-
-from woo_connector.registry import Registry, load
+from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 from woo_connector.webhooks import SIGNATURE_HEADER, is_ping, verify_signature
 
@@ -45,13 +42,6 @@ class Receiver:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def connector() -> Iterator[Registry]:
-    registry = load(validate_output=True)
-    yield registry
-    registry.close()
 
 
 def test_subscribed_webhook_pings_then_delivers_signed_with_the_returned_secret(connector: Registry) -> None:

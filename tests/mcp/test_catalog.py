@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,6 @@ from woo_connector.validation import Checker
 from woo_connector.sandbox import Sandbox
 
 LIMIT = 64 * 1024
-
-
-@pytest.fixture(scope="module")
-def connector() -> Iterator[Registry]:
-    registry = load()
-    yield registry
-    registry.close()
 
 
 def test_every_current_write_tool_has_an_agent_note(connector: Registry) -> None:
@@ -244,12 +236,16 @@ def test_whatever_the_full_input_schema_accepts_the_agents_accepts(connector: Re
     """Compact input schemas are never stricter: a client checking arguments against them lets
     through every call the server's own (full) validation accepts, hidden fields included."""
     hidden_sent = set()
+    valid_schemas: set[str] = set()  # levels often give the same schema: meta-validate it once
     for spec in connector.tools():
         payloads = _payloads(spec)
         assert payloads, f"{spec.name} has no examples to check"
         for level in LEVELS:
             tool = agent_tool(spec, level)
-            Draft202012Validator.check_schema(tool.input_schema)
+            canonical = json.dumps(tool.input_schema, sort_keys=True)
+            if canonical not in valid_schemas:
+                Draft202012Validator.check_schema(tool.input_schema)
+                valid_schemas.add(canonical)
             checker = Draft202012Validator(tool.input_schema)
             for payload in payloads:
                 assert not list(checker.iter_errors(payload)), (spec.name, level, payload)

@@ -7,7 +7,6 @@ write method, and a snapshot of every table and id counter of the store is ident
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,15 +14,8 @@ from jsonschema import Draft202012Validator
 
 from woo_connector import InvalidInputError, NotFoundError
 from woo_connector.dry_run import RecordingClient
-from woo_connector.registry import Registry, load
+from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
-
-@pytest.fixture(scope="module")
-def connector() -> Iterator[Registry]:
-    registry = load(validate_output=True)
-    yield registry
-    registry.close()
-
 
 def an_order(connector: Registry, conn: dict[str, Any]) -> dict[str, Any]:
     return connector.invoke("list-orders", {"per_page": 1, "status": "processing"}, conn)["items"][0]

@@ -6,8 +6,6 @@ One server subprocess for the module (fixture ``http_server``, in front of the H
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 from typing import Any
 
@@ -18,10 +16,11 @@ from jsonschema import Draft202012Validator
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from woo_connector import cli
 from woo_connector.errors import ConfigError
 from woo_connector.pagination import DEFAULT_CONCURRENCY
 from woo_connector.mcp.http import TOKEN_ENV, resolve_token
-from woo_connector.registry import load
+from woo_connector.registry import Registry
 
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {},
@@ -57,20 +56,32 @@ def test_the_token_rules() -> None:
         resolve_token("127.0.0.1", {TOKEN_ENV: "short"})
 
 
-def test_the_command_refuses_a_public_address_without_a_token(http_server) -> None:
-    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
-    env.update({"WOO_SITE_URL": "https://shop.example", "WOO_CONSUMER_KEY": "ck_" + "1" * 40,
-                "WOO_CONSUMER_SECRET": "cs_" + "2" * 40})
-    done = subprocess.run(http_server.process.args[:4] + ["--http", "--host", "0.0.0.0", "--port", "0"],
-                          env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1
-    assert "Refusing to listen on 0.0.0.0 without a token" in done.stderr
-    assert "cs_" + "2" * 40 not in done.stderr + done.stdout
+def test_the_command_refuses_a_public_address_without_a_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's own entry point, in this process: a second interpreter would only add the
+    MCP SDK's import (seconds) before the same refusal. Were the refusal gone, the server would
+    be reached: it is recorded instead of serving forever, and the exit code gives it away."""
+    served: list[tuple[Any, ...]] = []
+
+    async def serve_http(*args: Any) -> None:
+        served.append(args)
+
+    monkeypatch.setattr("woo_connector.mcp.command._serve_http", serve_http)
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    for name, value in {"WOO_SITE_URL": "https://shop.example", "WOO_CONSUMER_KEY": "ck_" + "1" * 40,
+                        "WOO_CONSUMER_SECRET": "cs_" + "2" * 40}.items():
+        monkeypatch.setenv(name, value)
+    code = cli.main(["mcp", "--http", "--host", "0.0.0.0", "--port", "0"])
+    out, err = capsys.readouterr()
+    assert code == 1 and served == []
+    assert "Refusing to listen on 0.0.0.0 without a token" in err
+    assert "cs_" + "2" * 40 not in err + out
 
 
 @pytest.mark.parametrize("mode,version", [("legacy", "2025-11-25"), ("2026-07-28", "2026-07-28")])
-def test_read_and_error_over_http(http_server, mode: str, version: str) -> None:
-    registry = load()
+def test_read_and_error_over_http(http_server, connector: Registry, mode: str, version: str) -> None:
+    registry = connector
     seen: dict[str, Any] = {}
 
     async def session() -> None:
@@ -129,13 +140,18 @@ def test_an_agent_sets_the_shipping_note_on_a_customers_last_order(http_server, 
     assert [name for name, _ in calls] == ["list-customers", "list-orders", "update-order", "update-order"]
 
 
+PAGE_LATENCY = 0.2  # each list page: 30 pages of 10 orders take seconds even four at a time
+POLL = PAGE_LATENCY / 2
+QUIET_POLLS = 4  # no new page for twice as long as a page takes: the walk has ended
+
+
 @pytest.mark.parametrize("concurrency", [1, None], ids=["one-page-at-a-time", "default-concurrency"])
 def test_a_cancelled_walk_stops_between_pages(http_server, concurrency: int | None) -> None:
     """Progress per page in page order, and a cancel that stops the walk at its next page: one
     page at a time the boundary is exact; the default full pull (pages fetched side by side)
     stops after the pages already in flight, never reading the rest of the list."""
     sandbox = http_server.sandbox
-    sandbox.faults.latency = 0.3  # 30 pages of 10 orders take seconds even four at a time
+    sandbox.faults.latency = PAGE_LATENCY
     progress: list[tuple[float, float | None, str | None]] = []
     after: dict[str, Any] = {}
     args: dict[str, Any] = {"all_pages": True, "per_page": 10, "status": "any"}
@@ -165,13 +181,13 @@ def test_a_cancelled_walk_stops_between_pages(http_server, concurrency: int | No
         anyio.run(session)
         # wait for the server's worker to reach its next page boundary (pages in flight complete)
         stable, last = 0, -1
-        for _ in range(100):
+        for _ in range(200):
             now = pages_read()
             stable = stable + 1 if now == last else 0
-            if stable >= 3:
+            if stable >= QUIET_POLLS:
                 break
             last = now
-            time.sleep(0.2)
+            time.sleep(POLL)
     finally:
         sandbox.faults.latency = 0.0
     orders = len(list(sandbox.store.all("order")))
@@ -179,7 +195,7 @@ def test_a_cancelled_walk_stops_between_pages(http_server, concurrency: int | No
     assert [(done, total) for done, total, _m in progress[:2]] == [(10.0, float(orders)), (20.0, float(orders))]
     assert [m for _d, _t, m in progress[:2]] == [f"list-orders: page {n} of {total_pages} read" for n in (1, 2)]
     assert not after["customers"].is_error and len(after["customers"].structured_content["items"]) == 1
-    assert stable >= 3  # the walk ended: nothing is read in the background after the cancel
+    assert stable >= QUIET_POLLS  # the walk ended: nothing is read in the background after the cancel
     # one page at a time: the two pages reported, the one in flight and one more while the cancel
     # travelled. Side by side, the pool's pages in flight at each of those: a bound, not the end
     bound = 4 if concurrency == 1 else 2 + 3 * DEFAULT_CONCURRENCY

@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from mcp import Client
 
-from woo_connector.registry import load
+from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 
 REVISIONS = {"legacy": "2025-11-25", "2026-07-28": "2026-07-28"}
@@ -22,9 +22,9 @@ REVISIONS = {"legacy": "2025-11-25", "2026-07-28": "2026-07-28"}
 
 @pytest.mark.parametrize("mode", sorted(REVISIONS))
 def test_a_whole_session_over_stdio(
-    mode: str, sandbox_http: Sandbox, stdio_params, run, snapshot, writes_sent
+    mode: str, connector: Registry, sandbox_http: Sandbox, stdio_params, run, snapshot, writes_sent
 ) -> None:
-    registry = load()
+    registry = connector
     params = stdio_params(sandbox_http)
     order_id = registry.invoke("list-orders", {"per_page": 1, "status": "processing"},
                                sandbox_http.connection())["items"][0]["id"]

@@ -8,11 +8,48 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from woo_connector import cli
+import pytest
+
+from woo_connector import cli, registry
+from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def _built() -> Iterator[dict[str, Registry]]:
+    built: dict[str, Registry] = {}
+    yield built
+    for connector in built.values():
+        connector.close()
+
+
+@pytest.fixture(autouse=True)
+def one_build_per_module(_built: dict[str, Registry], monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.main builds its connector on every run, as each process does once; in this process the
+    module's runs share the first build (its client pool emptied before each run). A build takes
+    longer than most of these runs, and its own tests are elsewhere."""
+    load = registry.load
+
+    def load_once(**kw: Any) -> Registry:
+        if kw:
+            return load(**kw)
+        key = os.environ.get("WOO_CONNECTOR_VALIDATE_OUTPUT", "")
+        if key not in _built:
+            _built[key] = load()
+        _built[key].close()
+        return _built[key]
+
+    monkeypatch.setattr(registry, "load", load_once)
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failing pages are retried as always, without the jittered seconds between tries."""
+    monkeypatch.setattr("woo_connector.client.backoff_delay", lambda attempt, retry_after=None: retry_after or 0.0)
 
 
 def run(argv: list[str], monkeypatch: Any) -> tuple[int, str, str]:
@@ -40,7 +77,7 @@ def test_jsonl_writes_every_item_one_per_line(sandbox_http: Sandbox, tmp_path: P
 
 
 def test_a_failure_part_way_is_a_last_line_with_the_resume_point(
-    sandbox_http: Sandbox, tmp_path: Path, monkeypatch
+    sandbox_http: Sandbox, tmp_path: Path, monkeypatch, no_backoff: None
 ) -> None:
     conn = conn_file(tmp_path, sandbox_http)
 
