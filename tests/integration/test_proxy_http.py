@@ -112,7 +112,9 @@ def test_the_connection_proxy_field_wins(
     assert proxy.tunnels == [f"127.0.0.1:{sandbox_https.port}"]
 
 
-def test_a_dead_proxy_is_named_and_nothing_was_sent(connector: Registry, sandbox_https: Sandbox) -> None:
+def test_a_dead_proxy_is_named_and_nothing_was_sent(
+    connector: Registry, sandbox_https: Sandbox, no_backoff: None
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -60,7 +60,7 @@ def test_not_a_wordpress_site(connector: Registry, sandbox_https) -> None:
     assert reason(connector.verify(sandbox_https.connection())) == "not_wordpress"
 
 
-def test_untrusted_certificate(connector: Registry, sandbox_https) -> None:
+def test_untrusted_certificate(connector: Registry, sandbox_https, no_backoff: None) -> None:
     conn = {k: v for k, v in sandbox_https.connection().items() if k != "ca_bundle"}
     result = connector.verify(conn)
     assert reason(result) == "tls" and "ca_bundle" in result["message"]
