@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,21 @@ from woo_connector.validation import Checker
 from woo_connector.sandbox import Sandbox
 
 LIMIT = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def check_schema() -> Callable[[dict[str, Any]], None]:
+    """Draft202012Validator.check_schema, once per distinct schema in the module: levels and
+    depths often give the same compact schema, and meta-validation is the slow part here."""
+    valid: set[str] = set()
+
+    def check(schema: dict[str, Any]) -> None:
+        canonical = json.dumps(schema, sort_keys=True)
+        if canonical not in valid:
+            Draft202012Validator.check_schema(schema)
+            valid.add(canonical)
+
+    return check
 
 
 def test_every_current_write_tool_has_an_agent_note(connector: Registry) -> None:
@@ -158,7 +174,9 @@ def test_annotations_stay_honest_and_raw_requests_point_to_the_dedicated_tools(c
     assert "per tool, not per call" in raw["description"]
 
 
-def test_compact_schemas_accept_what_the_store_sends(connector: Registry, sandbox_http: Sandbox) -> None:
+def test_compact_schemas_accept_what_the_store_sends(
+    connector: Registry, sandbox_http: Sandbox, check_schema: Callable[[dict[str, Any]], None]
+) -> None:
     """A relaxation: whatever matches the full schema matches the compact one (clients check it)."""
     conn = sandbox_http.connection()
     order = connector.invoke("list-orders", {"per_page": 3}, conn)
@@ -176,7 +194,7 @@ def test_compact_schemas_accept_what_the_store_sends(connector: Registry, sandbo
         Draft202012Validator(spec.output_schema).validate(result)
         for depth in {level.output_depth for level in LEVELS} | {describe.OUTPUT_DEPTH}:
             compact = compact_schema(spec.output_schema, depth)
-            Draft202012Validator.check_schema(compact)
+            check_schema(compact)
             assert compact["type"] == "object"
             Draft202012Validator(compact).validate(result)
     # and the compact form still rejects the wrong kind of value where it keeps a type
@@ -232,20 +250,18 @@ def _payloads(spec: ToolSpec) -> list[dict[str, Any]]:
     return out
 
 
-def test_whatever_the_full_input_schema_accepts_the_agents_accepts(connector: Registry) -> None:
+def test_whatever_the_full_input_schema_accepts_the_agents_accepts(
+    connector: Registry, check_schema: Callable[[dict[str, Any]], None]
+) -> None:
     """Compact input schemas are never stricter: a client checking arguments against them lets
     through every call the server's own (full) validation accepts, hidden fields included."""
     hidden_sent = set()
-    valid_schemas: set[str] = set()  # levels often give the same schema: meta-validate it once
     for spec in connector.tools():
         payloads = _payloads(spec)
         assert payloads, f"{spec.name} has no examples to check"
         for level in LEVELS:
             tool = agent_tool(spec, level)
-            canonical = json.dumps(tool.input_schema, sort_keys=True)
-            if canonical not in valid_schemas:
-                Draft202012Validator.check_schema(tool.input_schema)
-                valid_schemas.add(canonical)
+            check_schema(tool.input_schema)
             checker = Draft202012Validator(tool.input_schema)
             for payload in payloads:
                 assert not list(checker.iter_errors(payload)), (spec.name, level, payload)
