@@ -4,14 +4,13 @@ a second run exports and writes nothing; after the shop changes one order, only 
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
 from example_runs import run_example, store_writes
+from store_clock import drive
 
 import woo_connector
-from woo_connector.sync.window import SETTLE_SECONDS
 
 SCRIPT = "netsuite_orders/export_orders.py"
 MARK = "synced-to-netsuite"
@@ -27,6 +26,7 @@ def folder(out: Path) -> dict[str, tuple[int, bytes]]:
 
 def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) -> None:
     sandbox, connection = shop
+    clock = drive(sandbox.store)
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
     args = ("--connection", connection, "--out", out, "--state", state)
     orders = {o["id"]: o for o in sandbox.store.all("order") if o["status"] != "trash"}
@@ -67,7 +67,7 @@ def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) ->
     connector = woo_connector.load()
     connector.invoke("update-order", {"id": changed, "customer_note": "Leave it at the back door"},
                      json.loads(connection.read_text()))
-    time.sleep(SETTLE_SECONDS + 1.1)  # the change and the marks are inside the next run's window
+    clock.settle()  # the change and the marks are inside the next run's window
     sandbox.requests_log.clear()
     code, third, err = run_example(SCRIPT, *args)
 
