@@ -10,7 +10,7 @@ from pathlib import Path
 from example_runs import run_example, store_writes
 from store_clock import drive
 
-import woo_connector
+from woo_connector.registry import Registry
 
 SCRIPT = "netsuite_orders/export_orders.py"
 MARK = "synced-to-netsuite"
@@ -24,7 +24,7 @@ def folder(out: Path) -> dict[str, tuple[int, bytes]]:
     return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
 
 
-def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) -> None:
+def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path, connector: Registry) -> None:
     sandbox, connection = shop
     clock = drive(sandbox.store)
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
@@ -64,7 +64,6 @@ def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) ->
 
     changed = sorted(orders)[7]
     before = marks(sandbox.store.get("order", changed))
-    connector = woo_connector.load()
     connector.invoke("update-order", {"id": changed, "customer_note": "Leave it at the back door"},
                      json.loads(connection.read_text()))
     clock.settle()  # the change and the marks are inside the next run's window
