@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from example_runs import run_example, store_writes
 from store_clock import drive
 
@@ -14,6 +15,9 @@ from woo_connector.registry import Registry
 
 SCRIPT = "netsuite_orders/export_orders.py"
 MARK = "synced-to-netsuite"
+ORDERS = 150
+"""Two pages of list-orders (100 a page), so the export still spans pages; the program reads no
+sample file, so it need not be the CLI sandbox's 300 (every order is written to, marked, read back)."""
 
 
 def marks(order: dict) -> list[str]:
@@ -24,13 +28,14 @@ def folder(out: Path) -> dict[str, tuple[int, bytes]]:
     return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
 
 
+@pytest.mark.parametrize("shop", [ORDERS], indirect=True)
 def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path, connector: Registry) -> None:
     sandbox, connection = shop
     clock = drive(sandbox.store)
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
     args = ("--connection", connection, "--out", out, "--state", state)
     orders = {o["id"]: o for o in sandbox.store.all("order") if o["status"] != "trash"}
-    assert len(orders) == 300 and not any(marks(o) for o in orders.values())
+    assert len(orders) == ORDERS and not any(marks(o) for o in orders.values())
 
     code, report, err = run_example(SCRIPT, *args)
 
@@ -85,6 +90,7 @@ def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path, co
     assert len(after) == 1 and after != before
 
 
+@pytest.mark.parametrize("shop", [ORDERS], indirect=True)
 def test_dry_run_writes_nothing(shop, tmp_path) -> None:
     sandbox, connection = shop
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
@@ -92,7 +98,7 @@ def test_dry_run_writes_nothing(shop, tmp_path) -> None:
     code, report, err = run_example(SCRIPT, "--connection", connection, "--out", out, "--state", state, "--dry-run")
 
     assert code == 0, err
-    assert report["dry_run"] is True and len(report["exported"]) == 300
+    assert report["dry_run"] is True and len(report["exported"]) == ORDERS
     assert store_writes(sandbox) == []
     assert not out.exists() and not state.exists()
     assert not any(m["key"] == MARK for o in sandbox.store.all("order") for m in o["meta_data"])
