@@ -102,3 +102,6 @@ def test_sigterm_stops_the_sandbox_and_removes_its_ca() -> None:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
