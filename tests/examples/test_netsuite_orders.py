@@ -4,17 +4,20 @@ a second run exports and writes nothing; after the shop changes one order, only 
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from example_runs import run_example, store_writes
+from store_clock import drive
 
-import woo_connector
-from woo_connector.sync.window import SETTLE_SECONDS
+from woo_connector.registry import Registry
 
 SCRIPT = "netsuite_orders/export_orders.py"
 MARK = "synced-to-netsuite"
+ORDERS = 150
+"""Two pages of list-orders (100 a page), so the export still spans pages; the program reads no
+sample file, so it need not be the CLI sandbox's 300 (every order is written to, marked, read back)."""
 
 
 def marks(order: dict) -> list[str]:
@@ -25,12 +28,14 @@ def folder(out: Path) -> dict[str, tuple[int, bytes]]:
     return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
 
 
-def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) -> None:
+@pytest.mark.parametrize("shop", [ORDERS], indirect=True)
+def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path, connector: Registry) -> None:
     sandbox, connection = shop
+    clock = drive(sandbox.store)
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
     args = ("--connection", connection, "--out", out, "--state", state)
     orders = {o["id"]: o for o in sandbox.store.all("order") if o["status"] != "trash"}
-    assert len(orders) == 300 and not any(marks(o) for o in orders.values())
+    assert len(orders) == ORDERS and not any(marks(o) for o in orders.values())
 
     code, report, err = run_example(SCRIPT, *args)
 
@@ -64,10 +69,9 @@ def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) ->
 
     changed = sorted(orders)[7]
     before = marks(sandbox.store.get("order", changed))
-    connector = woo_connector.load()
     connector.invoke("update-order", {"id": changed, "customer_note": "Leave it at the back door"},
                      json.loads(connection.read_text()))
-    time.sleep(SETTLE_SECONDS + 1.1)  # the change and the marks are inside the next run's window
+    clock.settle()  # the change and the marks are inside the next run's window
     sandbox.requests_log.clear()
     code, third, err = run_example(SCRIPT, *args)
 
@@ -86,6 +90,7 @@ def test_orders_exported_once_then_only_what_the_shop_changed(shop, tmp_path) ->
     assert len(after) == 1 and after != before
 
 
+@pytest.mark.parametrize("shop", [ORDERS], indirect=True)
 def test_dry_run_writes_nothing(shop, tmp_path) -> None:
     sandbox, connection = shop
     out, state = tmp_path / "netsuite", tmp_path / "state.json"
@@ -93,7 +98,7 @@ def test_dry_run_writes_nothing(shop, tmp_path) -> None:
     code, report, err = run_example(SCRIPT, "--connection", connection, "--out", out, "--state", state, "--dry-run")
 
     assert code == 0, err
-    assert report["dry_run"] is True and len(report["exported"]) == 300
+    assert report["dry_run"] is True and len(report["exported"]) == ORDERS
     assert store_writes(sandbox) == []
     assert not out.exists() and not state.exists()
     assert not any(m["key"] == MARK for o in sandbox.store.all("order") for m in o["meta_data"])

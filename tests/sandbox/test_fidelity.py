@@ -33,6 +33,7 @@ and rewrites later paths and bodies. Captures left out are listed in ``EXCLUDED`
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -69,39 +70,42 @@ MAPS = re.compile(r"\$\.routes|\$\[\d+\]\.totals")
 WRONG_SECRET = "cs_" + "f" * 40
 
 
+@functools.cache
 def _captures() -> list[tuple[str, dict[str, Any]]]:
+    """Every capture, parsed once for the module's tests (they only read them)."""
     return [(p.name[:3], json.loads(p.read_text(encoding="utf-8"))) for p in sorted(CAPTURES.glob("[0-9][0-9][0-9]_*.json"))]
 
 
 # -- shape comparison ---------------------------------------------------------------------------
 
 
+KINDS = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
+         list: "array", dict: "object"}
+
+
 def kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    return KINDS.get(type(value), "object")
 
 
 def infer(value: Any) -> dict[str, Any]:
     """A schema of the captured value: types, and for objects the keys every instance has."""
-    schema: dict[str, Any] = {"types": {kind(value)}}
-    if isinstance(value, dict):
-        schema["required"] = set(value)
-        schema["allowed"] = set(value)
-        schema["props"] = {k: infer(v) for k, v in value.items()}
-    elif isinstance(value, list):
-        items = None
-        for item in value:
-            items = infer(item) if items is None else merge(items, infer(item))
-        schema["items"] = items
+    return infer_all([value])
+
+
+def infer_all(values: list[Any]) -> dict[str, Any]:
+    """One schema for all of ``values`` (a list's items, one key across objects): what merging
+    their schemas one by one gives, built in one pass because capture bodies hold hundreds."""
+    types = set(map(type, values))
+    schema: dict[str, Any] = {"types": {KINDS.get(t, "object") for t in types}}
+    if dict in types:
+        objects = [v for v in values if type(v) is dict]
+        keys = [set(o) for o in objects]
+        schema["required"] = set.intersection(*keys)
+        schema["allowed"] = set().union(*keys)
+        schema["props"] = {k: infer_all([o[k] for o in objects if k in o]) for k in schema["allowed"]}
+    if list in types:
+        items = [item for value in values if type(value) is list for item in value]
+        schema["items"] = infer_all(items) if items else None
     return schema
 
 

@@ -33,6 +33,8 @@ def imports(path: Path, module: str | None = None) -> Iterator[tuple[str, str | 
 
     def visit(node: ast.AST, function: str | None) -> Iterator[tuple[str, str | None]]:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                continue  # an expression holds no statement, so no import: skip its subtree
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
                 yield from (item for other in child.orelse for item in visit(other, function))
                 continue

@@ -10,6 +10,8 @@ import http.client
 import json
 import socket
 import ssl
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 import requests
@@ -17,6 +19,7 @@ from captures import capture
 
 from woo_connector.sandbox import Sandbox, parse_php_query
 from woo_connector.sandbox.php import parse_body, php_json
+from woo_connector.sandbox.store import Store
 
 API = "/wp-json/wc/v3"
 CAPTURED_HEADERS = {"Content-Type", "X-Robots-Tag", "Link", "X-Content-Type-Options",
@@ -391,3 +394,17 @@ def test_chunked_request_bodies_are_read(standin_sandbox) -> None:
     assert sandbox.store.requests[-2].headers.get("Transfer-Encoding") == "chunked"
     assert response.status_code == 201 and response.json()["status"] == "on-hold"
     assert follow_up.status_code == 200
+
+
+def test_the_date_header_is_the_store_clock_its_stamps_come_from() -> None:
+    """A sync bounds its window by ``Date`` minus the settle margin and compares record stamps
+    with it; on one host both come from one clock, so moving the store's clock moves both."""
+    moment = datetime(2026, 11, 28, 7, 9, 35, tzinfo=timezone.utc)
+    with Sandbox(store=Store.create(seed=1, orders=3), https=True) as shop:
+        shop.store.set_clock(lambda: moment)
+        key = shop.key("rw")
+        made = requests.post(shop.url + API + "/orders", json={"status": "pending"}, verify=shop.ca_bundle,
+                             auth=(key.consumer_key, key.consumer_secret), timeout=10)
+    assert made.status_code == 201
+    assert parsedate_to_datetime(made.headers["Date"]) == moment
+    assert made.json()["date_modified_gmt"] == "2026-11-28T07:09:35"

@@ -1,15 +1,14 @@
 """Cursor syncs of every list tool, deletes, the CLI's state file and plan-partitions, against a
 sandbox of their own over real HTTP (they write, so they stay off the shared session stores).
 
-The changes are made once, then the test waits out the settle margin once: a run only reads
-changes older than SETTLE_SECONDS by the store's clock."""
+The changes are made once, then the store's clock is moved past the settle margin once (instead
+of sleeping it out): a run only reads changes older than SETTLE_SECONDS by the store's clock."""
 
 from __future__ import annotations
 
 import io
 import json
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import pytest
 from woo_connector import cli
 from woo_connector.registry import Registry, load
 from woo_connector.sandbox import Sandbox
-from woo_connector.sync.window import SETTLE_SECONDS
+from store_clock import drive
 
 RESOURCES = ("orders", "products", "coupons", "customers")
 
@@ -58,6 +57,7 @@ def run_cli(*argv: str, stdout: io.StringIO | None = None) -> tuple[int, str]:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     connector = load(validate_output=True)
     with Sandbox(seed=21, orders=80) as sandbox:
+        clock = drive(sandbox.store)
         shop = Shop(sandbox, sandbox.connection(), connector)
         for resource in RESOURCES:
             shop.first[resource] = connector.invoke(f"list-{resource}", {"cursor": ""}, shop.conn)
@@ -85,7 +85,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
         coupons = shop.first["coupons"]["items"]
         shop.changed["coupons"] = {coupons[0]["id"]}
         shop.raw("PUT", f"/coupons/{coupons[0]['id']}", body={"amount": "7.00"})
-        time.sleep(SETTLE_SECONDS + 1.1)
+        clock.settle()
         yield shop
     connector.close()
 

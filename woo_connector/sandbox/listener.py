@@ -13,6 +13,7 @@ import ssl
 import sys
 import threading
 import time
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,16 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return "nginx/1.22.1"  # the captured store's front server
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """``Date`` from the store's clock, the one its records are stamped by, as on one real host.
+
+        A sync bounds its window by this header, so a test that moves the store's clock forward
+        (``set_clock``) moves both together instead of sleeping out the settle margin."""
+        now = getattr(self.server.sandbox.store, "now", None)  # a stand-in store may have no clock
+        if timestamp is not None or now is None:
+            return super().date_time_string(timestamp)
+        return format_datetime(now(), usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         """Silent: an access log would print consumer keys and OAuth signatures from URLs."""
