@@ -33,7 +33,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run_mcp(args: argparse.Namespace) -> int:
     from ..cli import connection_from
     from ..registry import load
+    from .http import resolve_token
 
+    # The token is settled before the SDK is imported: a refused address answers at once.
+    token, generated = "", False
+    if args.http:
+        try:
+            token, generated = resolve_token(args.host, os.environ)
+        except WooConnectorError as exc:
+            return _report(exc)
     try:
         import anyio
 
@@ -45,18 +53,19 @@ def run_mcp(args: argparse.Namespace) -> int:
         connector = load()
         server = build_server(connector, connection_from(args.connection))
         if args.http:
-            from .http import resolve_token
-
-            token, generated = resolve_token(args.host, os.environ)
             anyio.run(_serve_http, server, args.host, args.port, token, generated)
         else:
             anyio.run(_serve_stdio, server)
     except WooConnectorError as exc:
-        sys.stderr.write(f"woo-connector: {exc.code}: {exc.message}\n")
-        return 2 if isinstance(exc, InvalidInputError) else 1
+        return _report(exc)
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _report(exc: WooConnectorError) -> int:
+    sys.stderr.write(f"woo-connector: {exc.code}: {exc.message}\n")
+    return 2 if isinstance(exc, InvalidInputError) else 1
 
 
 async def _serve_stdio(server: Any) -> None:
