@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from woo_connector.sandbox.collection import selection_key
 from woo_connector.sandbox.faults import Canned, Faults
 from woo_connector.sandbox.list_cache import EncodedPage, ListCache
 from woo_connector.sandbox.php import php_json
@@ -246,3 +247,16 @@ def test_an_entry_is_never_answered_for_another_document_under_the_same_id() -> 
     assert cache.encoded("order", old, BASE, lambda: b"old") == b"old"
     assert cache.encoded("order", old, BASE, lambda: b"unused") == b"old"
     assert cache.encoded("order", new, BASE, lambda: b"new") == b"new"
+
+
+def test_a_walks_pages_and_signatures_share_one_selection_but_filters_do_not() -> None:
+    """OAuth 1.0a puts a fresh nonce, timestamp and signature in every query; they and the paging
+    parameters must not split a walk into one selection per request, and every filter must."""
+    walk = {"status": "any", "orderby": "id"}
+    first = {**walk, "page": "1", "oauth_nonce": "a", "oauth_timestamp": "1", "oauth_signature": "x"}
+    later = {**walk, "page": "9", "per_page": "100", "offset": "3", "oauth_nonce": "b", "oauth_signature": "y",
+             "consumer_key": "ck_1", "consumer_secret": "cs_1"}
+    assert selection_key(first) == selection_key(later) == selection_key(walk)
+    for other in ({**walk, "status": "trash"}, {**walk, "order": "asc"}, {**walk, "search": "tea"},
+                  {**walk, "customer": "3"}, {**walk, "include": ["1", "2"]}, {"orderby": "id", "status": "any"}):
+        assert selection_key(other) != selection_key(walk), other

@@ -315,6 +315,14 @@ PAGING = frozenset({"page", "per_page", "offset"})
 """Query parameters that only choose the window: every page of one walk shares its selection."""
 
 
+def selection_key(query: dict[str, Any]) -> str:
+    """The query minus what cannot change which documents are listed or their order: the paging
+    parameters and the credentials (OAuth 1.0a signs every request with a fresh nonce, timestamp
+    and signature in the query; query-string keys over HTTPS), which the handlers never read."""
+    return repr({k: v for k, v in query.items()
+                 if k not in PAGING and not k.startswith("oauth_") and k not in ("consumer_key", "consumer_secret")})
+
+
 def list_response(
     store: Any,
     request: Request,
@@ -356,7 +364,7 @@ def list_response(
 
     cache = getattr(store, "list_cache", None) if cached else None
     if cache is not None:
-        key = (cached, request.route, repr({k: v for k, v in query.items() if k not in PAGING}))
+        key = (cached, request.route, selection_key(query))
         selected = cache.selection(key, select)
     else:
         selected = select()
