@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(field.default), default=None,
                             help=f"override (default {field.default})")
     options = parser.parse_args(argv)
-    config = Config.quick() if options.quick else Config()
+    config = Config.quick() if options.quick else Config.full()
     overrides = {f.name: getattr(options, f.name) for f in dataclasses.fields(Config)
                  if getattr(options, f.name) is not None}
     config = dataclasses.replace(config, **overrides)

@@ -205,14 +205,22 @@ def make(name: str, conn: dict[str, Any], workers: int = 4) -> Any:
     """A contender by its display name; raises Unavailable when it cannot run here."""
     if name == RAW:
         return RawSession(conn)
-    if name == raw_threads_name(workers):
-        return RawThreads(conn, workers)
+    threads = _count_in(name, RAW + ", ", " threads")
+    if threads is not None:
+        return RawThreads(conn, threads)
     if name == OFFICIAL:
         return Official(conn)
     if name == CONNECTOR:
         return Connector(conn)
     if name == CONNECTOR_STRICT:
         return Connector(conn, strict=True)
-    if name == connector_concurrency_name(workers):
-        return Connector(conn, concurrency=workers)
+    concurrency = _count_in(name, CONNECTOR + ", concurrency=", "")
+    if concurrency is not None:
+        return Connector(conn, concurrency=concurrency)
     raise ValueError(f"unknown contender {name!r}")
+
+
+def _count_in(name: str, prefix: str, suffix: str) -> int | None:
+    """The worker count of a name made by :func:`raw_threads_name` / :func:`connector_concurrency_name`."""
+    middle = name[len(prefix):len(name) - len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+    return int(middle) if middle.isdigit() else None

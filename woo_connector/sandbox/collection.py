@@ -17,7 +17,8 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from woo_connector.sandbox.php import build_query_pairs
+from woo_connector.sandbox.list_cache import EncodedPage
+from woo_connector.sandbox.php import build_query_pairs, php_json
 from woo_connector.sandbox.state import SITE, STORE_OFFSET, parse_gmt
 from woo_connector.sandbox.wire import ApiError, Request, Response
 
@@ -310,10 +311,22 @@ def page_link(request: Request, pairs: list[tuple[str, str]], page: int) -> str:
     return f"{request.base_url}/wp-json/wc/v3{request.route}?{urlencode(filled)}"
 
 
+PAGING = frozenset({"page", "per_page", "offset"})
+"""Query parameters that only choose the window: every page of one walk shares its selection."""
+
+
+def selection_key(query: dict[str, Any]) -> str:
+    """The query minus what cannot change which documents are listed or their order: the paging
+    parameters and the credentials (OAuth 1.0a signs every request with a fresh nonce, timestamp
+    and signature in the query; query-string keys over HTTPS), which the handlers never read."""
+    return repr({k: v for k, v in query.items()
+                 if k not in PAGING and not k.startswith("oauth_") and k not in ("consumer_key", "consumer_secret")})
+
+
 def list_response(
     store: Any,
     request: Request,
-    docs: list[dict[str, Any]],
+    docs: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
     out: Callable[[dict[str, Any]], Any],
     *,
     orderby_choices: Sequence[str] = ("date", "id", "include", "title", "slug", "modified"),
@@ -324,8 +337,16 @@ def list_response(
     dates: bool = False,
     link_params: LinkParams = echo_params,
     errors: ParamErrors | None = None,
+    cached: str | None = None,
 ) -> Response:
-    """Validate the shared list parameters, filter, sort, page, and answer with the headers."""
+    """Validate the shared list parameters, filter, sort, page, and answer with the headers.
+
+    ``docs`` may be a callable, so a handler's own filtering runs only when the selection is
+    computed. With ``cached`` (the kind of document listed; only for handlers whose ``out`` depends
+    on the document and ``request.base_url`` alone) the selection is kept in the store's
+    :class:`.list_cache.ListCache` per query, and a request that only gets encoded
+    (``request.encoded_ok``) is answered with each document's cached encoding.
+    """
     errors = errors or ParamErrors()
     query = request.query
     page = int_param(errors, query, "page", 1, minimum=1)
@@ -337,6 +358,48 @@ def list_response(
     errors.raise_if_any()
     assert page is not None and per_page is not None
 
+    def select() -> list[dict[str, Any]]:
+        return _select(docs() if callable(docs) else docs, query, str(orderby), order == "desc",
+                       bounds, search, sort_keys)
+
+    cache = getattr(store, "list_cache", None) if cached else None
+    if cache is not None:
+        key = (cached, request.route, selection_key(query))
+        selected = cache.selection(key, select)
+    else:
+        selected = select()
+
+    total = len(selected)
+    pages = math.ceil(total / per_page) if total else 0
+    start = offset if offset is not None else (page - 1) * per_page
+    window = selected[start:start + per_page]
+    past_end = page > pages
+    headers = {"X-WP-Total": str(total if window or not past_end else 0),
+               "X-WP-TotalPages": str(pages if window or not past_end else 0)}
+    if past_end and not window:
+        headers["X-WP-Total"] = headers["X-WP-TotalPages"] = "0"
+    parts = []
+    pairs = link_params(request, past_end)
+    if page > 1:
+        prev_page = min(page - 1, pages) if past_end else page - 1
+        parts.append(f'<{page_link(request, pairs, prev_page)}>; rel="prev"')
+    if page < pages:
+        parts.append(f'<{page_link(request, pairs, page + 1)}>; rel="next"')
+    if parts:
+        headers["Link"] = ", ".join(parts)
+    if cache is not None and cached is not None and request.encoded_ok:
+        base_url = request.base_url
+        encoded = EncodedPage(cache.encoded(cached, doc, base_url, lambda doc=doc: php_json(out(doc)))
+                              for doc in window)
+        return Response(200, encoded, headers)
+    return Response(200, [out(doc) for doc in window], headers)
+
+
+def _select(docs: list[dict[str, Any]], query: dict[str, Any], orderby: str, descending: bool,
+            bounds: list[tuple[str, str, datetime]],
+            search: Callable[[dict[str, Any]], Iterable[Any]] | None,
+            sort_keys: dict[str, Callable[[dict[str, Any]], Any]] | None) -> list[dict[str, Any]]:
+    """The shared filters (include, exclude, search, date bounds) and the order, on a handler's docs."""
     include = id_list(query.get("include"))
     exclude = set(id_list(query.get("exclude")))
     if include:
@@ -358,31 +421,11 @@ def list_response(
         "include": lambda d: include.index(d["id"]) if d.get("id") in include else len(include),
     }
     keys.update(sort_keys or {})
-    key = keys.get(str(orderby), keys["id"])
-    reverse = order == "desc" and orderby != "include"
-    fields = None if str(orderby) in (sort_keys or {}) else FIELD_KEYS.get(str(orderby))
+    key = keys.get(orderby, keys["id"])
+    reverse = descending and orderby != "include"
+    fields = None if orderby in (sort_keys or {}) else FIELD_KEYS.get(orderby)
     ordered = _sorted_by_fields(docs, fields, reverse) if fields else None
-    docs = ordered if ordered is not None else sorted(docs, key=key, reverse=reverse)
-
-    total = len(docs)
-    pages = math.ceil(total / per_page) if total else 0
-    start = offset if offset is not None else (page - 1) * per_page
-    window = docs[start:start + per_page]
-    past_end = page > pages
-    headers = {"X-WP-Total": str(total if window or not past_end else 0),
-               "X-WP-TotalPages": str(pages if window or not past_end else 0)}
-    if past_end and not window:
-        headers["X-WP-Total"] = headers["X-WP-TotalPages"] = "0"
-    parts = []
-    pairs = link_params(request, past_end)
-    if page > 1:
-        prev_page = min(page - 1, pages) if past_end else page - 1
-        parts.append(f'<{page_link(request, pairs, prev_page)}>; rel="prev"')
-    if page < pages:
-        parts.append(f'<{page_link(request, pairs, page + 1)}>; rel="next"')
-    if parts:
-        headers["Link"] = ", ".join(parts)
-    return Response(200, [out(doc) for doc in window], headers)
+    return ordered if ordered is not None else sorted(docs, key=key, reverse=reverse)
 
 
 # The default keys above as plain fields, where every document has them and they compare.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from .list_cache import EncodedPage
 from .wire import ApiError
 
 _PHP_INT = re.compile(r"0|-?[1-9][0-9]{0,17}")
@@ -150,7 +151,11 @@ def parse_body(method: str, content_type: str, raw: bytes) -> ParsedBody:
 
 
 def php_json(value: Any) -> bytes:
-    """JSON as PHP's json_encode writes it: compact, \\u-escaped, slashes escaped."""
+    """JSON as PHP's json_encode writes it: compact, \\u-escaped, slashes escaped.
+
+    A page whose items were encoded (and cached) one by one is joined rather than re-encoded."""
+    if type(value) is EncodedPage:
+        return value.joined()
     return json.dumps(value, separators=(",", ":")).replace("/", "\\/").encode("ascii")
 
 

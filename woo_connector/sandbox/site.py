@@ -143,6 +143,7 @@ class Site:
             method=method, route=route[len(NAMESPACE):], query=query, body=parsed.body,
             headers=HeaderView({k.lower(): v for k, v in incoming.headers.items() if k.lower() != "authorization"}),
             base_url=incoming.base_url, key=key, raw_query=incoming.raw_query,
+            encoded_ok=not envelope and "_fields" not in query,
         )
         refuse = None if key is not None else anonymous_refusal  # permission callbacks refuse visitors
         try:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
 from woo_connector.sandbox.hookshot import Hookshot
+from woo_connector.sandbox.list_cache import ListCache
 from woo_connector.sandbox.wire import ApiKey
 
 SITE = "https://sandbox.invalid"
@@ -85,9 +86,16 @@ class StoreState:
         self._dirty: set[tuple[str, int]] = set()
         self._deleted: set[tuple[str, int]] = set()
         self.hookshot = Hookshot()
+        self.list_cache = ListCache()
+        """List pages' selections and encoded documents; every write path below clears it."""
 
     def save(self) -> None:
-        """Write what changed since the last save; without a database there is nothing to do."""
+        """Write what changed since the last save; without a database there is nothing to do.
+
+        Every write request and every churn step ends here (a failed write too), which makes it
+        the catch-all that drops cached list pages after in-place edits that skipped :meth:`touch`.
+        """
+        self.list_cache.clear()
         if self._db is None:
             return
         with self.lock, self._db:
@@ -158,15 +166,18 @@ class StoreState:
             return None
 
     def put(self, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+        self.list_cache.clear()
         self.tables[kind][int(doc["id"])] = doc
         self._dirty.add((kind, int(doc["id"])))
         return doc
 
     def touch(self, kind: str, oid: int) -> None:
         """Mark an object changed in place so the next :meth:`save` writes it."""
+        self.list_cache.clear()
         self._dirty.add((kind, int(oid)))
 
     def delete(self, kind: str, oid: int) -> None:
+        self.list_cache.clear()
         self.tables[kind].pop(int(oid), None)
         self._dirty.discard((kind, int(oid)))
         self._deleted.add((kind, int(oid)))

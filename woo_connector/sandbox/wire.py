@@ -34,6 +34,9 @@ class Request:
     key: ApiKey | None = None
     raw_query: str = ""  # the query string as sent, for Link headers that echo it
     params: dict[str, str] = field(default_factory=dict)  # named groups of the route's regex
+    encoded_ok: bool = False
+    """Set by the HTTP site when the answer only gets JSON-encoded (no ``_fields``, no ``_envelope``):
+    a list handler may then answer with a :class:`.list_cache.EncodedPage` of cached bytes."""
 
     @property
     def fields(self) -> dict[str, Any]:

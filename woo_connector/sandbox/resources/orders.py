@@ -114,21 +114,25 @@ def list_orders(store: Any, request: Request) -> Response:
     customer = int_param(errors, query, "customer", None)
     product = int_param(errors, query, "product", None)
     int_param(errors, query, "dp", 2)
-    docs = list(store.all("order"))
-    if "any" in statuses:
-        docs = [d for d in docs if d["status"] not in ("trash", "auto-draft")]
-    else:
-        docs = [d for d in docs if d["status"] in statuses]
-    if customer is not None and not errors.params:
-        docs = [d for d in docs if d["customer_id"] == customer]
-    if product is not None and not errors.params:
-        docs = [d for d in docs if any(product in (l["product_id"], l["variation_id"]) for l in d["line_items"])]
+
+    def selected() -> list[dict[str, Any]]:
+        docs = list(store.all("order"))
+        if "any" in statuses:
+            docs = [d for d in docs if d["status"] not in ("trash", "auto-draft")]
+        else:
+            docs = [d for d in docs if d["status"] in statuses]
+        if customer is not None and not errors.params:
+            docs = [d for d in docs if d["customer_id"] == customer]
+        if product is not None and not errors.params:
+            docs = [d for d in docs if any(product in (l["product_id"], l["variation_id"]) for l in d["line_items"])]
+        return docs
 
     def text(d: dict[str, Any]) -> list[Any]:
         return [d["id"], *d["billing"].values(), *d["shipping"].values(), *(l["name"] for l in d["line_items"])]
 
-    return list_response(store, request, docs, lambda d: out(request, d), search=text, dates=True,
-                         link_params=_link_params, errors=errors)
+    # out() reads the order and the base URL only, so its encoding may be cached (list_cache)
+    return list_response(store, request, selected, lambda d: out(request, d), search=text, dates=True,
+                         link_params=_link_params, errors=errors, cached="order")
 
 
 # -- writes -------------------------------------------------------------------------------------
