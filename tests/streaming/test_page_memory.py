@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from woo_connector import client as client_module
 from woo_connector.errors import ServerError
 from woo_connector.page_pool import fetch_in_order
 from woo_connector.pagination import PageBody, iter_pages
@@ -115,7 +116,7 @@ def test_a_decoded_page_lets_go_of_its_bytes_and_cannot_be_decoded_twice() -> No
         body.decode()
 
 
-def test_the_pool_lets_go_of_a_page_once_handed_out() -> None:
+def test_the_pool_holds_no_more_undecoded_pages_than_its_bound() -> None:
     store = Store()
     pages = fetch_in_order(store.fetch_once, range(1, PAGES + 1), concurrency=3)
     for number, body in pages:
@@ -138,25 +139,25 @@ def test_iter_items_decodes_no_page_ahead_of_the_consumer(
     connector: Registry, sandbox_http: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the registry and real HTTP: the workers' pages reach the consumer as bytes, and
-    a page is decoded only once every item before it was taken."""
+    a page's JSON is decoded (in the consumer's thread) only once every item before it was taken."""
     decoded: list[str] = []
-    real_decode = PageBody.decode
+    real_decode = client_module.decode_json
 
-    def counting(self: PageBody) -> Any:
+    def counting(text: str) -> Any:
         decoded.append(threading.current_thread().name)
-        return real_decode(self)
+        return real_decode(text)
 
-    monkeypatch.setattr(PageBody, "decode", counting)
+    monkeypatch.setattr(client_module, "decode_json", counting)
     conn = sandbox_http.connection()
     per_page = 20
-    taken = 0
     streamed: list[int] = []
     for item in connector.iter_items("list-orders", {"per_page": per_page, "concurrency": 4}, conn):
-        taken += 1
         streamed.append(item["id"])
-        pages_begun = (taken - 1) // per_page + 1  # the page this item is on
-        assert len(decoded) <= pages_begun - 1  # page 1 is read directly; none after it ahead
-    assert len(decoded) == len(streamed) // per_page + (len(streamed) % per_page > 0) - 1 > 2
+        page_of_item = (len(streamed) - 1) // per_page + 1
+        assert len(decoded) == page_of_item  # this page and those before it, none ahead
+    pages = len(streamed) // per_page + (len(streamed) % per_page > 0)
+    assert len(decoded) == pages > 3
     assert set(decoded) == {threading.current_thread().name}
+    monkeypatch.undo()
     collected = connector.invoke("list-orders", {"per_page": per_page, "all_pages": True, "concurrency": 4}, conn)
     assert streamed == [item["id"] for item in collected["items"]]
