@@ -231,8 +231,7 @@ class WooClient:
                  answer: _Answer) -> WooResponse:
         """The answer's JSON, or the error its status and body say (raised)."""
         status, headers, shown = answer.status, answer.headers, answer.shown
-        # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
-        text = answer.content.decode("utf-8", errors="replace")
+        text = answer.text()
         try:
             data, warnings = decode_json(text)
         except ValueError:
@@ -389,7 +388,7 @@ class WooClient:
         return iter_pages(lambda page: self.fetch_page(path, params, page, per_page), start_page, per_page)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Answer:
     """What a decode needs of a response, without the response (its connection and buffers)."""
 
@@ -399,6 +398,13 @@ class _Answer:
     unsigned: str
     shown: str
     content: bytes = field(repr=False)
+
+    def text(self) -> str:
+        """The body as text, letting go of the bytes: a 100-order page's bytes need not stay
+        alive beside its text while the text is parsed."""
+        content, self.content = self.content, b""
+        # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
+        return content.decode("utf-8", errors="replace")
 
 
 def _page_of(resp: WooResponse) -> tuple[list[Any], Mapping[str, str]]:
