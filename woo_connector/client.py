@@ -397,7 +397,7 @@ class _Answer:
     url: str
     unsigned: str
     shown: str
-    content: bytes = field(repr=False)
+    content: bytes | bytearray = field(repr=False)
 
     def text(self) -> str:
         """The body as text, letting go of the bytes: a 100-order page's bytes need not stay
@@ -506,11 +506,14 @@ class _DeadlinePassed(Exception):
     """The answer was still arriving when the request's time ran out."""
 
 
-def _read_body(resp: requests.Response, deadline: float) -> bytes:
+def _read_body(resp: requests.Response, deadline: float) -> bytearray:
     """The whole body before ``deadline``: each read waits at most the time left, so a store
-    trickling bytes cannot stretch ``timeout`` (a per-read limit in requests) into minutes."""
+    trickling bytes cannot stretch ``timeout`` (a per-read limit in requests) into minutes.
+
+    Gathered in one growing buffer, not a list of chunks joined at the end: with several page
+    workers finishing at once, chunks plus the joined copy held each page twice."""
     raw = resp.raw
-    chunks: list[bytes] = []
+    body = bytearray()
     try:
         while True:
             left = deadline - time.monotonic()
@@ -522,12 +525,12 @@ def _read_body(resp: requests.Response, deadline: float) -> bytes:
             chunk = raw.read1(READ_CHUNK, decode_content=True)
             if not chunk:
                 break
-            chunks.append(chunk)
+            body += chunk
     except BaseException:
         resp.close()
         raise
     raw.release_conn()
-    return b"".join(chunks)
+    return body
 
 
 _CAUSE_TEXT = {

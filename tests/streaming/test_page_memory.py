@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from woo_connector import client as client_module
+from woo_connector.client import WooClient
+from woo_connector.connection import Connection
 from woo_connector.errors import ServerError
 from woo_connector.page_pool import fetch_in_order
 from woo_connector.pagination import PageBody, iter_pages
@@ -161,3 +163,30 @@ def test_iter_items_decodes_no_page_ahead_of_the_consumer(
     monkeypatch.undo()
     collected = connector.invoke("list-orders", {"per_page": per_page, "all_pages": True, "concurrency": 4}, conn)
     assert streamed == [item["id"] for item in collected["items"]]
+
+
+def test_a_client_that_overrides_request_reads_its_pages_through_it(sandbox_http: Sandbox) -> None:
+    """A dry run's recording client funnels every call through its own ``request``; the pool's
+    bytes-only fetch must not go around it (the page is then read at once, as before)."""
+
+    class Counting(WooClient):
+        calls = 0
+
+        def request(self, method: str, path: str, **options: Any) -> Any:
+            type(self).calls += 1
+            return super().request(method, path, **options)
+
+    client = Counting(Connection.from_dict(sandbox_http.connection()))
+    try:
+        body = client.fetch_page_later("/orders", {"orderby": "id", "order": "asc"}, 2, 5)
+        assert Counting.calls == 1
+        items, headers = body.decode()
+    finally:
+        client.close()
+    assert len(items) == 5 and int(headers["X-WP-Total"]) > 10
+    plain = WooClient(Connection.from_dict(sandbox_http.connection()))
+    try:
+        same, _ = plain.fetch_page_later("/orders", {"orderby": "id", "order": "asc"}, 2, 5).decode()
+    finally:
+        plain.close()
+    assert same == items
