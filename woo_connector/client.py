@@ -393,11 +393,11 @@ class _Answer:
     """What a decode needs of a response, without the response (its connection and buffers)."""
 
     status: int
-    headers: Mapping[str, str]
-    url: str
-    unsigned: str
-    shown: str
-    content: bytes | bytearray = field(repr=False)
+    headers: Mapping[str, str] = field(repr=False)
+    url: str = field(repr=False)  # as sent: an OAuth 1.0a URL carries the key and signature
+    unsigned: str = field(repr=False)
+    shown: str = ""
+    content: bytes | bytearray = field(default=b"", repr=False)
 
     def text(self) -> str:
         """The body as text, letting go of the bytes: a 100-order page's bytes need not stay
