@@ -23,7 +23,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -44,7 +45,7 @@ from .errors import (
     RequestTimeoutError,
     WooConnectorError,
 )
-from .pagination import PageInfo, iter_pages
+from .pagination import PageBody, PageInfo, iter_pages
 from .query import effective_method, php_pairs
 from .resources import package_version
 from .response import IDEMPOTENT, WooResponse, decode_json, error_from_status, not_wordpress, outcome_unknown
@@ -149,7 +150,8 @@ class WooClient:
         while True:
             attempt += 1
             try:
-                return self._send_once(method, verb, url, params, json, require_json, anonymous, budget_end)
+                return cast(WooResponse, self._send_once(method, verb, url, params, json, require_json, anonymous,
+                                                         budget_end))
             except WooConnectorError as exc:
                 if attempt > max_retries or not may_retry(verb, exc):
                     raise
@@ -173,7 +175,11 @@ class WooClient:
         require_json: bool,
         anonymous: bool,
         budget_end: float,
-    ) -> WooResponse:
+        *,
+        defer: bool = False,
+    ) -> WooResponse | _Answer:
+        """One attempt. With ``defer``, a 2xx answer comes back undecoded (:meth:`_decoded` reads
+        it later); any other answer is read and raised here, as without it."""
         started = time.monotonic()
         deadline = min(started + self.conn.timeout, budget_end)
         limit = max(0.001, deadline - started)
@@ -215,12 +221,21 @@ class WooClient:
         log.debug("%s %s -> %s in %.0f ms", method, shown, status, (time.monotonic() - started) * 1000)
         if 300 <= status < 400:
             raise self._redirect_error(method, shown, resp)
-        # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
-        text = content.decode("utf-8", errors="replace")
+        answer = _Answer(status, headers, resp.url, unsigned, shown, content)
+        del resp, content  # the answer holds what is needed; nothing else keeps the body alive
+        if defer and status < 300:
+            return answer
+        return self._decoded(method, verb, url, body, require_json, answer)
+
+    def _decoded(self, method: str, verb: str, url: str, body: Any, require_json: bool,
+                 answer: _Answer) -> WooResponse:
+        """The answer's JSON, or the error its status and body say (raised)."""
+        status, headers, shown = answer.status, answer.headers, answer.shown
+        text = answer.text()
         try:
             data, warnings = decode_json(text)
         except ValueError:
-            shown = shown or redact.redact_url(resp.url)
+            shown = shown or redact.redact_url(answer.url)
             html = "html" in headers.get("Content-Type", "").lower()
             if status >= 400:
                 raise error_from_status(
@@ -238,13 +253,13 @@ class WooClient:
                 ) from None
             data, warnings = redact.redact_text(text), []
         for warning in warnings:
-            log.warning("%s %s: %s", method, shown or redact.redact_url(resp.url), warning)
+            log.warning("%s %s: %s", method, shown or redact.redact_url(answer.url), warning)
         if status >= 400:
             raise error_from_status(
                 status, data, method=verb, url=shown, headers=headers, auth_method=self.auth_method,
                 look_for=self._look_for(status, verb, url, body),
             )
-        result = WooResponse(status, dict(headers), data, _without_credentials(unsigned), warnings)
+        result = WooResponse(status, dict(headers), data, _without_credentials(answer.unsigned), warnings)
         self.last_response = result
         return result
 
@@ -342,13 +357,24 @@ class WooClient:
     ) -> tuple[list[Any], Mapping[str, str]]:
         """One page of a collection and the headers that describe the paging."""
         query = {**params, "page": page, "per_page": per_page}
-        resp = self.request("GET", path, params=query, retries=retries)
-        if not isinstance(resp.data, list):
-            raise BadResponseError(
-                f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",
-                http_status=resp.status,
-            )
-        return resp.data, resp.headers
+        return _page_of(self.request("GET", path, params=query, retries=retries))
+
+    def fetch_page_later(self, path: str, params: Mapping[str, Any], page: int, per_page: int) -> PageBody:
+        """One attempt at a page (no retry: the page pool retries, to shrink on 429), kept as the
+        bytes the store sent until :meth:`PageBody.decode`. Why: a worker fetching ahead of the
+        consumer would otherwise hold a decoded page, 5-10x its JSON (issue 8, S3). A status
+        that is not 2xx is still read and raised here, in the worker. A client that overrides
+        :meth:`request` (a dry run's recording client) keeps its own path: its page is read now."""
+        if type(self).request is not WooClient.request:
+            answer = self.fetch_page(path, params, page, per_page, retries=0)
+            return PageBody(lambda: answer)
+        query = {**params, "page": page, "per_page": per_page}
+        url, verb = self.url_for(path), effective_method("GET", query)
+        budget_end = time.monotonic() + self.conn.call_budget
+        later = self._send_once("GET", verb, url, query, None, True, False, budget_end, defer=True)
+        if isinstance(later, WooResponse):
+            return PageBody(lambda: _page_of(later))
+        return PageBody(lambda: _page_of(self._decoded("GET", verb, url, None, True, later)))
 
     def iter_pages(
         self,
@@ -360,6 +386,34 @@ class WooClient:
     ) -> Iterator[tuple[list[Any], PageInfo]]:
         """Pages one after another, lazily: callers can stop early and nothing more is fetched."""
         return iter_pages(lambda page: self.fetch_page(path, params, page, per_page), start_page, per_page)
+
+
+@dataclass
+class _Answer:
+    """What a decode needs of a response, without the response (its connection and buffers)."""
+
+    status: int
+    headers: Mapping[str, str] = field(repr=False)
+    url: str = field(repr=False)  # as sent: an OAuth 1.0a URL carries the key and signature
+    unsigned: str = field(repr=False)
+    shown: str = ""
+    content: bytes | bytearray = field(default=b"", repr=False)
+
+    def text(self) -> str:
+        """The body as text, letting go of the bytes: a 100-order page's bytes need not stay
+        alive beside its text while the text is parsed."""
+        content, self.content = self.content, b""
+        # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
+        return content.decode("utf-8", errors="replace")
+
+
+def _page_of(resp: WooResponse) -> tuple[list[Any], Mapping[str, str]]:
+    if not isinstance(resp.data, list):
+        raise BadResponseError(
+            f"Expected a JSON list from {resp.url}, got {type(resp.data).__name__}.",
+            http_status=resp.status,
+        )
+    return resp.data, resp.headers
 
 
 def canonical_site_url(location: str) -> str | None:
@@ -452,11 +506,14 @@ class _DeadlinePassed(Exception):
     """The answer was still arriving when the request's time ran out."""
 
 
-def _read_body(resp: requests.Response, deadline: float) -> bytes:
+def _read_body(resp: requests.Response, deadline: float) -> bytearray:
     """The whole body before ``deadline``: each read waits at most the time left, so a store
-    trickling bytes cannot stretch ``timeout`` (a per-read limit in requests) into minutes."""
+    trickling bytes cannot stretch ``timeout`` (a per-read limit in requests) into minutes.
+
+    Gathered in one growing buffer, not a list of chunks joined at the end: with several page
+    workers finishing at once, chunks plus the joined copy held each page twice."""
     raw = resp.raw
-    chunks: list[bytes] = []
+    body = bytearray()
     try:
         while True:
             left = deadline - time.monotonic()
@@ -468,12 +525,12 @@ def _read_body(resp: requests.Response, deadline: float) -> bytes:
             chunk = raw.read1(READ_CHUNK, decode_content=True)
             if not chunk:
                 break
-            chunks.append(chunk)
+            body += chunk
     except BaseException:
         resp.close()
         raise
     raw.release_conn()
-    return b"".join(chunks)
+    return body
 
 
 _CAUSE_TEXT = {

@@ -124,6 +124,7 @@ def _walk_pages(pages: ToolPages, on_progress: Progress | None, check_page: Page
         if on_progress is not None:
             on_progress(done, total)
         yield StreamPage(list(answer["items"]), [], checkpoint, info)
+        del page_items, fresh, answer  # let go of this page before the walk decodes the next
         if cut:
             break
     if on_progress is not None and total != done:
@@ -157,6 +158,7 @@ def items_of(pages: Iterator[StreamPage], on_page: Callable[[StreamPage], None] 
             yield from page.items
             if on_page is not None:
                 on_page(page)
+            del page  # not alive while the next page is read: one decoded page at a time
     finally:
         close = getattr(pages, "close", None)
         if close is not None:

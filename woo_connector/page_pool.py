@@ -6,7 +6,10 @@ still to come are known, so a few can be in flight at once. Three rules keep tha
 correct:
 
 * **Order.** Pages come out in page order whatever order they arrive in; at most ``limit`` pages
-  are fetched ahead of the consumer, so memory stays a few pages however long the list.
+  are fetched ahead of the consumer (in flight or waiting), and none is started while the
+  consumer works on the page it was handed, so memory stays a few pages however long the list.
+  What waits is what ``fetch`` returned: the walk's fetch returns the bytes the store sent
+  (:class:`woo_connector.pagination.PageBody`), decoded only when a page's turn comes.
 * **Back-pressure.** A 429 or a 503 halves the number of requests in flight, nothing new is sent
   before its ``Retry-After``, and the pool grows back by one after a run of clean answers. The
   page that was refused is fetched again (the retry policy is the client's: :func:`may_retry`).
@@ -137,7 +140,10 @@ def fetch_in_order(
             if not pending:
                 return
             page, future = pending.pop(0)
-            yield page, future.result()  # raises the page's error after every earlier page
+            result = future.result()  # raises the page's error after every earlier page
+            del future
+            yield page, result
+            del result  # handed out: the consumer holds it now, or nobody does
     finally:
         stop.set()
         executor.shutdown(wait=False, cancel_futures=True)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .client import WooClient
 
 __all__ = [
-    "PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener",
+    "PageBody", "PageInfo", "page_info", "iter_pages", "parse_link_header", "collect", "list_collection", "page_listener",
     "ListWalk", "WalkHook", "walk_pages", "walk_capture", "is_repeat", "DEFAULT_CONCURRENCY",
 ]
 
@@ -59,6 +59,27 @@ STABLE_ASCENDING = frozenset({"id", "date", "registered_date"})
 
 _LINK = re.compile(r"<([^>]*)>([^<]*)")  # a target and its parameters, up to the next target
 _REL = re.compile(r"""(?i)\brel\s*=\s*(?:"([^"]*)"|([^;,\s]+))""")
+
+
+class PageBody:
+    """A page fetched ahead of its turn, kept as the bytes the store sent until :meth:`decode`.
+
+    Why: Python objects are 5-10x their JSON, so a worker that decoded the pages it fetched ahead
+    would hold several whole pages the consumer has not reached (issue 8, S3). The walk decodes
+    a page when it is its turn to be handed out, and the bytes are let go as it does.
+    """
+
+    __slots__ = ("_decode",)
+
+    def __init__(self, decode: Callable[[], tuple[list[Any], Mapping[str, str]]]) -> None:
+        self._decode: Callable[[], tuple[list[Any], Mapping[str, str]]] | None = decode
+
+    def decode(self) -> tuple[list[Any], Mapping[str, str]]:
+        """The page's items and headers; a second call is a bug (the bytes are gone)."""
+        decode, self._decode = self._decode, None
+        if decode is None:
+            raise RuntimeError("PageBody.decode called twice")
+        return decode()
 
 
 @dataclass(frozen=True)
@@ -117,7 +138,7 @@ def iter_pages(
     *,
     concurrency: int = 1,
     want: int | None = None,
-    fetch_once: Callable[[int], tuple[list[Any], Mapping[str, str]]] | None = None,
+    fetch_once: Callable[[int], PageBody] | None = None,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
     """Follow next_page until the end or a loop (BadResponseError, not a spin).
 
@@ -128,12 +149,18 @@ def iter_pages(
     than ``want`` items need) are fetched by :func:`page_pool.fetch_in_order` with ``fetch_once``
     (one attempt: the pool retries, to shrink on 429); what follows them, if the list grew, is
     followed one page at a time. A page that fails for good gets ``details.resume`` = its page.
+
+    Memory: the pool's workers keep the pages they fetch ahead as bytes (:class:`PageBody`); a
+    page is decoded when it is handed out, and the walk lets go of each page before it reads
+    the next, so one decoded page is alive at a time (what the caller keeps is its business).
     """
     guard = _Guard(per_page)
     page = start_page
     items, info = guard.read(page, _resumable(fetch, page))
+    end, first_count = info.next_page is None or not items, len(items)
     yield items, info
-    if info.next_page is None or not items:
+    del items
+    if end:
         return
     page = guard.next_of(info)
     if concurrency > 1 and info.total_pages is not None and page == start_page + 1 <= info.total_pages:
@@ -141,16 +168,20 @@ def iter_pages(
 
         last = info.total_pages
         if want is not None:
-            last = min(last, start_page + max(1, math.ceil((want - len(items)) / per_page)))
-        planned = fetch_in_order(fetch_once or fetch, range(page, last + 1), concurrency=concurrency)
+            last = min(last, start_page + max(1, math.ceil((want - first_count) / per_page)))
+        later = fetch_once or (lambda number: _eager(fetch, number))
+        planned = fetch_in_order(later, range(page, last + 1), concurrency=concurrency)
         expected = page
         try:
-            for number, answer in planned:
+            for number, body in planned:
                 expected = number
-                items, info = guard.read(number, answer)
+                items, info = guard.read(number, body.decode())
+                del body
+                end = info.next_page is None or not items
                 yield items, info
+                del items
                 expected = number + 1
-                if info.next_page is None or not items:
+                if end:
                     return
         except WooConnectorError as exc:
             exc.details.setdefault("resume", {"page": expected})
@@ -160,10 +191,18 @@ def iter_pages(
         page = guard.next_of(info)
     while True:
         items, info = guard.read(page, _resumable(fetch, page))
+        end = info.next_page is None or not items
         yield items, info
-        if info.next_page is None or not items:
+        del items
+        if end:
             return
         page = guard.next_of(info)
+
+
+def _eager(fetch: Callable[[int], tuple[list[Any], Mapping[str, str]]], page: int) -> PageBody:
+    """A page read at once, for a walk given no ``fetch_once`` (nothing to keep as bytes)."""
+    answer = fetch(page)
+    return PageBody(lambda: answer)
 
 
 class _Guard:
@@ -308,7 +347,7 @@ def walk_pages(client: WooClient, walk: ListWalk) -> Iterator[tuple[list[Any], P
         walk.per_page,
         concurrency=walk.concurrency,
         want=walk.max_items,
-        fetch_once=lambda page: client.fetch_page(walk.path, walk.params, page, walk.per_page, retries=0),
+        fetch_once=lambda page: client.fetch_page_later(walk.path, walk.params, page, walk.per_page),
     )
     try:
         yield from pages
