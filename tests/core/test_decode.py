@@ -1,0 +1,72 @@
+"""response.loads: orjson's speed must not change what a store's answer decodes to."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from captures import all_captures, body_bytes
+from woo_connector.response import decode_json, loads
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal and of the same types all the way down (1 == 1.0 == True would hide a change)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)  # type: ignore[index]
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)  # type: ignore[arg-type]
+    return a == b
+
+
+def _bodies() -> list[tuple[str, str]]:
+    out = []
+    for name, exchange in all_captures():
+        if "response" not in exchange:
+            continue
+        text = body_bytes(exchange).decode("utf-8")
+        try:
+            json.loads(text)
+        except ValueError:
+            continue  # HTML error pages and the like: decode_json's other path
+        out.append((name, text))
+    return out
+
+
+def test_every_captured_body_decodes_as_the_standard_library_does() -> None:
+    bodies = _bodies()
+    assert len(bodies) > 250
+    for name, text in bodies:
+        assert _same(loads(text), json.loads(text)), name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"price": NaN}', '[Infinity, -Infinity]', '1e400', '"\\ud800 lone"', '{"k\\udfff": 1}',
+        "[" * 2000 + "]" * 2000, '{"a": 1, "a": 2}', "-0", "18446744073709551615", '"\\u0000\\u2028"',
+    ],
+    ids=["nan", "infinity", "huge-float", "lone-surrogate", "surrogate-key", "deep", "duplicate-key",
+         "minus-zero", "u64-max", "control-escapes"],
+)
+def test_what_orjson_refuses_decodes_exactly_as_before(text: str) -> None:
+    try:
+        expected = json.loads(text)
+    except RecursionError:  # the standard library's own limit: the same failure as before
+        with pytest.raises(RecursionError):
+            loads(text)
+        return
+    assert _same(loads(text), expected)
+    value, warnings = decode_json("\ufeff" + text)
+    assert _same(value, expected) and warnings
+
+
+def test_broken_json_is_still_refused() -> None:
+    for text in ('{"id": 1, "line_items": [', "{'id': 1}", "[1,]"):
+        with pytest.raises(ValueError):
+            loads(text)
