@@ -19,6 +19,7 @@ import logging
 import os
 import random
 import socket
+import ssl
 import threading
 import time
 from collections import OrderedDict
@@ -299,11 +300,13 @@ class WooClient:
                     reason=cause, details=details,
                 )
             text = _CAUSE_TEXT.get(cause, cause)
+            retryable = None
             if cause == "tls":
                 text += (": for a self-signed store set ca_bundle to its CA's PEM file (or verify_ssl "
                          "false for a throw-away test store)")
+                retryable = False if _certificate_refused(exc) else None
             return NetworkError(f"Could not connect to {target}: {text}; nothing was sent.",
-                                reason=cause, details=details)
+                                reason=cause, details=details, retryable=retryable)
         timed_out = cause in ("read_timeout", "deadline")
         if verb not in IDEMPOTENT:
             details["look_for"] = look_for(url, body)
@@ -545,8 +548,8 @@ _CAUSE_TEXT = {
 }
 
 
-def _cause_of(exc: BaseException) -> tuple[str, bool]:
-    """The root cause of a transport failure and whether the request may have been sent."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps, outermost first (requests → urllib3 → ssl/socket)."""
     seen: set[int] = set()
     node: BaseException | None = exc
     chain: list[BaseException] = []
@@ -556,6 +559,17 @@ def _cause_of(exc: BaseException) -> tuple[str, bool]:
         node = getattr(node, "reason", None) if isinstance(getattr(node, "reason", None), BaseException) else (
             node.args[0] if node.args and isinstance(node.args[0], BaseException) else (node.__cause__ or node.__context__)
         )
+    return chain
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """A certificate that did not verify: unlike a handshake cut short, trying again cannot help."""
+    return any(isinstance(err, ssl.SSLCertVerificationError) for err in _chain(exc))
+
+
+def _cause_of(exc: BaseException) -> tuple[str, bool]:
+    """The root cause of a transport failure and whether the request may have been sent."""
+    chain = _chain(exc)
     for err in chain:
         if isinstance(err, _DeadlinePassed):
             return "deadline", True
