@@ -161,6 +161,14 @@ def generation_view(node: Any, top: bool = True) -> Any:
     if isinstance(alternatives, list) and alternatives and all(set(a) == {"required"} for a in alternatives):
         out.pop("anyOf")
         out["required"] = sorted(set(out.get("required", [])) | set(alternatives[0]["required"]))
+    choices = out.get("oneOf")
+    if isinstance(choices, list) and choices and all(set(c) == {"required"} and len(c["required"]) == 1
+                                                     for c in choices):
+        # "exactly one of these fields": each branch names its field and rules the others out, so
+        # every branch is drawn directly instead of drawing any and filtering for exactly one
+        names = [c["required"][0] for c in choices]
+        out.pop("oneOf")
+        out["anyOf"] = [{"required": [n], "properties": {o: False for o in names if o != n}} for n in names]
     if "unevaluatedProperties" in out and "$ref" in out:
         out.pop("unevaluatedProperties")  # hypothesis-jsonschema cannot; invalid draws are left out
     if out.get("additionalProperties") is True:
