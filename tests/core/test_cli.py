@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 import responses
 
 from captures import capture, register
-from woo_connector import cli, registry
-from woo_connector.registry import Registry, load_manifest
+from woo_connector import cli
+from woo_connector.registry import load_manifest
 
 SITE = "https://127.0.0.1:8443"
+
+pytestmark = pytest.mark.usefixtures("cli_loads_the_session_connector")  # tests/core/conftest.py
 
 
 @pytest.fixture
@@ -32,21 +32,6 @@ def conn_file(tmp_path: Path) -> Path:
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in cli.ENV_FIELDS:
         monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def loaded_once(monkeypatch: pytest.MonkeyPatch, connector: Registry) -> None:
-    """Every command loads the connector (0.3 s: every schema parsed and bundled). Here ``load()``
-    hands out the session's connector, loaded the same way: built-in and installed packs, output
-    validated as WOO_CONNECTOR_VALIDATE_OUTPUT=1 asks in tests/core. A call with arguments still
-    loads anew. The installed CLI's own load runs in test_packaging."""
-    real = registry.load
-
-    def load(**kwargs: Any) -> Registry:
-        return real(**kwargs) if kwargs else connector
-
-    assert connector.validate_output and os.environ.get("WOO_CONNECTOR_VALIDATE_OUTPUT") == "1"
-    monkeypatch.setattr(registry, "load", load)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
