@@ -181,13 +181,33 @@ def generation_view(node: Any, top: bool = True) -> Any:
     return out
 
 
+def defs_used(node: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The $defs a field reaches through its refs (and theirs): hypothesis-jsonschema checks every
+    def it is handed against the metaschema, for each field, though it only draws from these."""
+    used: dict[str, Any] = {}
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.removeprefix("#/$defs/")
+                if name not in used and name in defs:
+                    used[name] = defs[name]
+                    todo.append(defs[name])
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return {name: defs[name] for name in defs if name in used}
+
+
 def payloads(store: Store, tool: str) -> st.SearchStrategy[dict[str, Any]]:
     """Valid payloads of a tool: its schema's, with ids the store has half the time, lists
     bounded to a few pages, and writes mostly as dry runs."""
     spec = store.registry.tool(tool)
     view = generation_view(spec.input_schema)
     defs = view.get("$defs", {})
-    fields = {name: from_schema({**prop, "$defs": defs}, custom_formats={"woo-date-time": DATES})
+    fields = {name: from_schema({**prop, "$defs": defs_used(prop, defs)}, custom_formats={"woo-date-time": DATES})
               for name, prop in view["properties"].items()}
     required = set(view.get("required", []))
     # One strategy per field, built once: hypothesis-jsonschema rebuilds a big object's field
