@@ -9,6 +9,7 @@ one field of the wrong type must not.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from typing import Any, Iterator
@@ -248,8 +249,10 @@ _KIND_PATHS = {
 }
 
 
-def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Every resource object in a 2xx capture body, sorted by kind."""
+@functools.cache
+def captured() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Every resource object in a 2xx capture body, sorted by kind; read on first use (not while
+    every xdist worker collects the suite) and shared read-only (``_first`` hands out copies)."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {k: [] for k in _KIND_PATHS}
     for name, exchange in all_captures():
         if exchange["response"]["status"] not in (200, 201) or "_envelope" in exchange["request"]["query"]:
@@ -263,34 +266,37 @@ def _capture_objects() -> dict[str, list[tuple[str, dict[str, Any]]]]:
     return found
 
 
-CAPTURED = _capture_objects()
-
 
 @pytest.mark.parametrize(
     "kind,minimum",
     [("order", 800), ("product", 600), ("variation", 20), ("customer", 100), ("coupon", 10), ("order_note", 3)],
 )
 def test_every_captured_object_validates_against_its_def(kind: str, minimum: int) -> None:
-    objects = CAPTURED[kind]
+    objects = captured()[kind]
     assert len(objects) >= minimum, f"only {len(objects)} {kind} objects found"
     check = validator(f"defs/{kind}.json")
+    # An object the store sent more than once (a list page and a single read) is checked once:
+    # its errors depend on the object alone. A failure names every capture that carried it.
+    distinct: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for name, obj in objects:
+        distinct.setdefault(json.dumps(obj, sort_keys=True), (obj, []))[1].append(name)
     failures = [
-        f"{name} id={obj.get('id')}: {e.json_path}: {e.message}"
-        for name, obj in objects
+        f"{', '.join(names)} id={obj.get('id')}: {e.json_path}: {e.message}"
+        for obj, names in distinct.values()
         for e in check.iter_errors(obj)
     ]
     assert not failures, "\n".join(failures[:20])
 
 
 def test_order_captures_cover_lists_reads_and_writes() -> None:
-    files = {int(name[:3]) for name, _ in CAPTURED["order"]}
+    files = {int(name[:3]) for name, _ in captured()["order"]}
     # 009/010 are pages past the end, 030 the empty trash, 042 a never-ordered product, 043 no drafts yet
     empty = {9, 10, 30, 42, 43}
     assert set(range(5, 56)) - empty <= files
 
 
 def _first(kind: str, predicate=lambda o: True) -> dict[str, Any]:
-    return copy.deepcopy(next(o for _, o in CAPTURED[kind] if predicate(o)))
+    return copy.deepcopy(next(o for _, o in captured()[kind] if predicate(o)))
 
 
 def test_a_deliberately_broken_order_fails() -> None:
@@ -499,10 +505,10 @@ def _list_page(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_list_output_wraps_captured_items_and_is_closed() -> None:
-    orders = [o for n, o in CAPTURED["order"] if n.startswith("006_")]
+    orders = [o for n, o in captured()["order"] if n.startswith("006_")]
     assert len(orders) == 100
     assert not errors_of("list-orders.output.json", _list_page(orders))
-    projected = [o for n, o in CAPTURED["order"] if n.startswith("014_")]
+    projected = [o for n, o in captured()["order"] if n.startswith("014_")]
     assert not errors_of("list-orders.output.json", _list_page(projected))
     assert errors_of("list-orders.output.json", {**_list_page(orders), "extra": 1})
     assert errors_of("list-orders.output.json", {k: v for k, v in _list_page(orders).items() if k != "total"})
@@ -521,7 +527,7 @@ def test_every_connector_error_serialises_into_error_json() -> None:
 
 def test_create_product_output_reports_partial_variation_failure() -> None:
     product = _first("product", lambda o: o.get("type") == "variable")
-    variations = [o for _, o in CAPTURED["variation"]][:2]
+    variations = [o for _, o in captured()["variation"]][:2]
     failure = error_tree.InvalidRequestError(
         "Invalid or duplicated SKU.", http_status=400, woo_code="product_invalid_sku"
     ).to_dict()

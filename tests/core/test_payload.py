@@ -267,6 +267,7 @@ def test_no_input_pattern_uses_unicode_classes(connector: Registry) -> None:
 # -- the CLI ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("cli_loads_the_session_connector")  # tests/core/conftest.py
 @pytest.mark.parametrize("tool, text, where, what", [
     ("get-order", '{"id": NaN}', "/id", "NaN"),
     ("update-product", '{"id": 7, "regular_price": -Infinity}', "/regular_price", "Infinity"),

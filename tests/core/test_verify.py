@@ -11,7 +11,7 @@ import pytest
 import responses
 
 from captures import capture, register
-from woo_connector.registry import Registry, load
+from woo_connector.registry import Registry
 from woo_connector.verify import REASONS
 
 SITE = "https://127.0.0.1:8443"
@@ -22,13 +22,6 @@ def creds() -> tuple[str, str]:
     auth = capture(5)["request"]["headers"]["Authorization"].split()[1]
     key, secret = base64.b64decode(auth).decode().split(":")
     return key, secret
-
-
-@pytest.fixture
-def connector() -> Registry:
-    registry = load(validate_output=True)
-    yield registry
-    registry.close()
 
 
 @pytest.fixture
@@ -148,10 +141,12 @@ def test_basic_over_plain_http_needs_https(connector: Registry, conn: dict) -> N
     assert result["error"]["details"]["reason"] == "https_required"
 
 
-def test_unreachable_site(connector: Registry, conn: dict) -> None:
+def test_unreachable_site(connector: Registry, conn: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    slept: list[float] = []
+    monkeypatch.setattr("time.sleep", slept.append)  # the retries' back-off, taken note of, not waited
     result = connector.verify({**conn, "site_url": f"https://127.0.0.1:{port}", "timeout": 3})
     assert result["ok"] is False
     assert result["error"]["code"] == "network_error"

@@ -161,6 +161,14 @@ def generation_view(node: Any, top: bool = True) -> Any:
     if isinstance(alternatives, list) and alternatives and all(set(a) == {"required"} for a in alternatives):
         out.pop("anyOf")
         out["required"] = sorted(set(out.get("required", [])) | set(alternatives[0]["required"]))
+    choices = out.get("oneOf")
+    if isinstance(choices, list) and choices and all(set(c) == {"required"} and len(c["required"]) == 1
+                                                     for c in choices):
+        # "exactly one of these fields": each branch names its field and rules the others out, so
+        # every branch is drawn directly instead of drawing any and filtering for exactly one
+        names = [c["required"][0] for c in choices]
+        out.pop("oneOf")
+        out["anyOf"] = [{"required": [n], "properties": {o: False for o in names if o != n}} for n in names]
     if "unevaluatedProperties" in out and "$ref" in out:
         out.pop("unevaluatedProperties")  # hypothesis-jsonschema cannot; invalid draws are left out
     if out.get("additionalProperties") is True:
@@ -173,13 +181,33 @@ def generation_view(node: Any, top: bool = True) -> Any:
     return out
 
 
+def defs_used(node: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The $defs a field reaches through its refs (and theirs): hypothesis-jsonschema checks every
+    def it is handed against the metaschema, for each field, though it only draws from these."""
+    used: dict[str, Any] = {}
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.removeprefix("#/$defs/")
+                if name not in used and name in defs:
+                    used[name] = defs[name]
+                    todo.append(defs[name])
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return {name: defs[name] for name in defs if name in used}
+
+
 def payloads(store: Store, tool: str) -> st.SearchStrategy[dict[str, Any]]:
     """Valid payloads of a tool: its schema's, with ids the store has half the time, lists
     bounded to a few pages, and writes mostly as dry runs."""
     spec = store.registry.tool(tool)
     view = generation_view(spec.input_schema)
     defs = view.get("$defs", {})
-    fields = {name: from_schema({**prop, "$defs": defs}, custom_formats={"woo-date-time": DATES})
+    fields = {name: from_schema({**prop, "$defs": defs_used(prop, defs)}, custom_formats={"woo-date-time": DATES})
               for name, prop in view["properties"].items()}
     required = set(view.get("required", []))
     # One strategy per field, built once: hypothesis-jsonschema rebuilds a big object's field
