@@ -49,7 +49,7 @@ from .errors import (
 from .pagination import PageBody, PageInfo, iter_pages
 from .query import effective_method, php_pairs
 from .resources import package_version
-from .response import IDEMPOTENT, WooResponse, decode_json, error_from_status, not_wordpress, outcome_unknown
+from .response import IDEMPOTENT, WooResponse, decode_body, error_from_status, not_wordpress, outcome_unknown
 
 log = logging.getLogger("woo_connector.http")
 redact.install_log_redaction()
@@ -232,10 +232,11 @@ class WooClient:
                  answer: _Answer) -> WooResponse:
         """The answer's JSON, or the error its status and body say (raised)."""
         status, headers, shown = answer.status, answer.headers, answer.shown
-        text = answer.text()
+        content = answer.take()
         try:
-            data, warnings = decode_json(text)
+            data, warnings = decode_body(content)
         except ValueError:
+            text = content.decode("utf-8", errors="replace")
             shown = shown or redact.redact_url(answer.url)
             html = "html" in headers.get("Content-Type", "").lower()
             if status >= 400:
@@ -402,12 +403,11 @@ class _Answer:
     shown: str = ""
     content: bytes | bytearray = field(default=b"", repr=False)
 
-    def text(self) -> str:
-        """The body as text, letting go of the bytes: a 100-order page's bytes need not stay
-        alive beside its text while the text is parsed."""
+    def take(self) -> bytes | bytearray:
+        """The body, letting go of it here: the caller's copy is the only one left while the
+        page is parsed. (WordPress always sends UTF-8: nothing guesses a charset.)"""
         content, self.content = self.content, b""
-        # WordPress always sends UTF-8; letting requests guess a charset is slow on big pages.
-        return content.decode("utf-8", errors="replace")
+        return content
 
 
 def _page_of(resp: WooResponse) -> tuple[list[Any], Mapping[str, str]]:

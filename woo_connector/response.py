@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-import orjson
+import msgspec
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -77,19 +77,36 @@ def decode_json(text: str) -> tuple[Any, list[str]]:
     raise ValueError("no JSON document in the body")
 
 
-def loads(text: str) -> Any:
-    """``json.loads``, at orjson's speed for the documents it takes.
+def decode_body(content: bytes | bytearray) -> tuple[Any, list[str]]:
+    """:func:`decode_json` for a body as it came off the wire.
 
-    Decoding is most of a big pull's client CPU (a 100-order page: 7.7 ms with ``json``, 3.2 ms
-    with orjson). orjson refuses what the standard library accepts (NaN, Infinity, numbers
-    beyond a double, lone surrogate escapes, nesting past 1,024), so those documents go through
-    ``json`` and decode exactly as before. The one difference: an integer beyond 64 bits becomes
-    a float, as it already was on the store, since PHP's ``json_encode`` cannot write one.
+    A clean UTF-8 JSON body (all a healthy store sends) is parsed straight from its bytes: no
+    text copy of a 400 KB page stays alive beside the decoded objects. Anything else (a BOM, a
+    notice, broken UTF-8, what the fast parser refuses) takes the text path exactly as before.
     """
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return _FAST.decode(content), []
+    except msgspec.DecodeError:
+        return decode_json(content.decode("utf-8", errors="replace"))
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, at a compiled parser's speed for the documents it takes.
+
+    Decoding is most of a big pull's client CPU: a 100-order page takes 7.7 ms with ``json``
+    and 3.8 ms with msgspec, which builds the same objects (integers of any size included)
+    without an intermediate document (orjson measured 3.1 ms but peaked at 4x the page's
+    objects). msgspec refuses what the standard library accepts (NaN, Infinity, numbers beyond
+    a double, lone surrogate escapes, deep nesting), so those documents go through ``json`` and
+    decode exactly as before.
+    """
+    try:
+        return _FAST.decode(text)
+    except msgspec.DecodeError:
         return json.loads(text)
+
+
+_FAST = msgspec.json.Decoder()
 
 
 def _snippet(text: str, limit: int = 120) -> str:

@@ -1,4 +1,4 @@
-"""response.loads: orjson's speed must not change what a store's answer decodes to."""
+"""response.loads/decode_body: a compiled parser's speed must not change what an answer decodes to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 
 from captures import all_captures, body_bytes
-from woo_connector.response import decode_json, loads
+from woo_connector.response import decode_body, decode_json, loads
 
 
 def _same(a: object, b: object) -> bool:
@@ -49,12 +49,12 @@ def test_every_captured_body_decodes_as_the_standard_library_does() -> None:
     "text",
     [
         '{"price": NaN}', '[Infinity, -Infinity]', '1e400', '"\\ud800 lone"', '{"k\\udfff": 1}',
-        "[" * 2000 + "]" * 2000, '{"a": 1, "a": 2}', "-0", "18446744073709551615", '"\\u0000\\u2028"',
+        "[" * 2000 + "]" * 2000, '{"a": 1, "a": 2}', "-0", "18446744073709551615", "-99999999999999999999999", '"\\u0000\\u2028"',
     ],
     ids=["nan", "infinity", "huge-float", "lone-surrogate", "surrogate-key", "deep", "duplicate-key",
-         "minus-zero", "u64-max", "control-escapes"],
+         "minus-zero", "u64-max", "big-int", "control-escapes"],
 )
-def test_what_orjson_refuses_decodes_exactly_as_before(text: str) -> None:
+def test_what_the_fast_parser_refuses_decodes_exactly_as_before(text: str) -> None:
     try:
         expected = json.loads(text)
     except RecursionError:  # the standard library's own limit: the same failure as before
@@ -70,3 +70,18 @@ def test_broken_json_is_still_refused() -> None:
     for text in ('{"id": 1, "line_items": [', "{'id': 1}", "[1,]"):
         with pytest.raises(ValueError):
             loads(text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'\xef\xbb\xbf[{"id": 1}]', b'<b>Notice</b>: x\n{"id": 2}', b'{"name": "caf\xe9"}', b"", b"  \n", b'{"a": NaN}'],
+    ids=["bom", "php-notice", "latin-1-byte", "empty", "blank", "nan"],
+)
+def test_a_body_that_is_not_clean_json_takes_the_text_path(body: bytes) -> None:
+    assert decode_body(body) == decode_json(body.decode("utf-8", errors="replace"))
+
+
+def test_a_clean_body_decodes_from_its_bytes_as_its_text_would() -> None:
+    for name, text in _bodies():
+        value, warnings = decode_body(bytearray(text.encode("utf-8")))
+        assert _same(value, json.loads(text)) and warnings == [], name

@@ -143,13 +143,13 @@ def test_iter_items_decodes_no_page_ahead_of_the_consumer(
     """Through the registry and real HTTP: the workers' pages reach the consumer as bytes, and
     a page's JSON is decoded (in the consumer's thread) only once every item before it was taken."""
     decoded: list[str] = []
-    real_decode = client_module.decode_json
+    real_decode = client_module.decode_body
 
-    def counting(text: str) -> Any:
+    def counting(content: bytes | bytearray) -> Any:
         decoded.append(threading.current_thread().name)
-        return real_decode(text)
+        return real_decode(content)
 
-    monkeypatch.setattr(client_module, "decode_json", counting)
+    monkeypatch.setattr(client_module, "decode_body", counting)
     conn = sandbox_http.connection()
     per_page = 20
     streamed: list[int] = []
