@@ -23,13 +23,15 @@ from woo_connector.mcp.catalog import (
 )
 from woo_connector.mcp.compact import compact_input_schema, compact_schema, field_note, first_sentence
 from woo_connector.mcp.render import render_error, render_result
-from woo_connector.mcp.server import _listing_size, agent_listing, listing_json
 from woo_connector.errors import InvalidInputError, UnknownToolError
 from woo_connector.registry import Registry, ToolSpec, load, load_manifest
 from woo_connector.resources import schemas_dir
 from woo_connector.toolpacks import ToolPack, discover
 from woo_connector.validation import Checker
 from woo_connector.sandbox import Sandbox
+
+# woo_connector.mcp.server (it imports the MCP SDK, over a second) is imported by the tests that
+# use it: every xdist worker imports every test module while collecting.
 
 LIMIT = 64 * 1024
 
@@ -65,6 +67,8 @@ def test_a_tool_without_a_note_falls_back_to_its_manifest_description(connector:
 
 
 def test_the_listing_fits_64_kb_and_names_every_tool(connector: Registry) -> None:
+    from woo_connector.mcp.server import listing_json
+
     listing = listing_json(connector)
     assert len(listing.encode()) <= LIMIT
     full = json.dumps([t.to_dict() for t in connector.tools()], separators=(",", ":"))
@@ -77,6 +81,8 @@ def test_the_listing_fits_64_kb_and_names_every_tool(connector: Registry) -> Non
 
 
 def test_levels_shrink_every_tool_and_a_tight_budget_shrinks_the_costliest_first(connector: Registry) -> None:
+    from woo_connector.mcp.server import _listing_size
+
     costs = {spec.name: [_listing_size([agent_tool(spec, level)]) for level in LEVELS] for spec in connector.tools()}
     assert all(sizes[0] > sizes[-1] and sizes[:4] == sorted(sizes[:4], reverse=True)
                for sizes in costs.values()), costs
@@ -108,6 +114,8 @@ def test_levels_shrink_every_tool_and_a_tight_budget_shrinks_the_costliest_first
 def test_forty_tools_fit_64_kb_and_keep_what_a_correct_call_needs(
         connector: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Today's tools plus renamed copies of the biggest ones, as a tool pack: a real registry."""
+    from woo_connector.mcp.server import agent_listing, listing_json
+
     bigger = sorted(connector.tools(), key=lambda s: -len(json.dumps(s.input_schema)))
     manifest = {e["name"]: e for e in load_manifest()["tools"]}
     entries: list[dict[str, Any]] = []
@@ -162,6 +170,8 @@ def test_list_tools_default_to_an_agent_page_and_say_how_to_get_more(connector: 
 
 
 def test_annotations_stay_honest_and_raw_requests_point_to_the_dedicated_tools(connector: Registry) -> None:
+    from woo_connector.mcp.server import listing_json
+
     tools = {t["name"]: t for t in json.loads(listing_json(connector))["tools"]}
     for spec in connector.tools():
         hints = tools[spec.name]["annotations"]
@@ -277,6 +287,8 @@ def test_agent_fields_name_real_fields_of_real_tools(connector: Registry) -> Non
 
 
 def test_describe_tool_hands_out_the_full_schemas(connector: Registry) -> None:
+    from woo_connector.mcp.server import agent_listing
+
     tools = {t.name: t for t in agent_listing(connector)}
     answer = describe.describe(tools, {"name": "list-products"})
     assert answer["input_schema"] == connector.tool("list-products").input_schema

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anyio
-import httpx2
 import pytest
 from jsonschema import Draft202012Validator
-from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
 
 from woo_connector import cli
 from woo_connector.errors import ConfigError
 from woo_connector.pagination import DEFAULT_CONCURRENCY
 from woo_connector.mcp.http import TOKEN_ENV, resolve_token
 from woo_connector.registry import Registry
+
+if TYPE_CHECKING:
+    from mcp import Client
+
+# The MCP SDK, anyio and httpx2 are imported by the tests that use them: every xdist worker
+# imports every test module while collecting, and the SDK alone costs over a second each time.
 
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {},
@@ -29,12 +31,18 @@ HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "app
 
 
 def client(server, mode: str, token: str | None = None) -> Client:
+    import httpx2
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token or server.token}"},
                               timeout=httpx2.Timeout(30.0, read=120.0))
     return Client(streamable_http_client(server.url, http_client=http), mode=mode)
 
 
 def test_requests_without_the_right_token_are_refused(http_server) -> None:
+    import httpx2
+
     with httpx2.Client(timeout=10) as http:
         for auth in ({}, {"Authorization": "Bearer wrong-token-0123456789"},
                      {"Authorization": "Bearer " + http_server.token[:-1]}, {"Authorization": http_server.token}):
@@ -81,6 +89,8 @@ def test_the_command_refuses_a_public_address_without_a_token(
 
 @pytest.mark.parametrize("mode,version", [("legacy", "2025-11-25"), ("2026-07-28", "2026-07-28")])
 def test_read_and_error_over_http(http_server, connector: Registry, mode: str, version: str) -> None:
+    import anyio
+
     registry = connector
     seen: dict[str, Any] = {}
 
@@ -103,6 +113,8 @@ def test_read_and_error_over_http(http_server, connector: Registry, mode: str, v
 
 
 def test_an_agent_sets_the_shipping_note_on_a_customers_last_order(http_server, snapshot, writes_sent) -> None:
+    import anyio
+
     """'Find the last order of customer <email> and set its shipping note', as an agent calls it."""
     sandbox = http_server.sandbox
     store = sandbox.store
@@ -147,6 +159,8 @@ QUIET_POLLS = 4  # no new page for twice as long as a page takes: the walk has e
 
 @pytest.mark.parametrize("concurrency", [1, None], ids=["one-page-at-a-time", "default-concurrency"])
 def test_a_cancelled_walk_stops_between_pages(http_server, concurrency: int | None) -> None:
+    import anyio
+
     """Progress per page in page order, and a cancel that stops the walk at its next page: one
     page at a time the boundary is exact; the default full pull (pages fetched side by side)
     stops after the pages already in flight, never reading the rest of the list."""

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from mcp import Client
 
 from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
@@ -24,6 +23,8 @@ REVISIONS = {"legacy": "2025-11-25", "2026-07-28": "2026-07-28"}
 def test_a_whole_session_over_stdio(
     mode: str, connector: Registry, sandbox_http: Sandbox, stdio_params, run, snapshot, writes_sent
 ) -> None:
+    from mcp import Client  # here, not at module level: every xdist worker collects this module
+
     registry = connector
     params = stdio_params(sandbox_http)
     order_id = registry.invoke("list-orders", {"per_page": 1, "status": "processing"},
