@@ -9,6 +9,7 @@ tiny fake store instead, for tests of the transport alone.
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,6 +18,24 @@ import pytest
 
 from woo_connector.registry import Registry, load
 from woo_connector.sandbox import ApiError, ApiKey, Faults, Request, Response, Sandbox
+
+
+def _leave_hypothesis_asserts_alone() -> None:
+    """pytest rewrites the asserts of every installed package that ships a pytest plugin, not
+    only of the tests; hypothesis is one (about 100 modules). With PYTHONDONTWRITEBYTECODE set
+    nothing rewritten is cached, so each xdist worker spent over a second rewriting hypothesis
+    while collecting tests/fuzz. Its asserts are its own invariants and raise just the same
+    unrewritten; our tests' asserts are still rewritten. pytest has no public switch for this:
+    if its hook changes shape, this does nothing and the suite is only slower."""
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        cache = getattr(finder, "_marked_for_rewrite_cache", None)
+        if isinstance(marked, set) and isinstance(cache, dict) and "hypothesis" not in sys.modules:
+            marked.difference_update({"hypothesis", "_hypothesis_globals", "_hypothesis_ftz_detector"})
+            cache.clear()
+
+
+_leave_hypothesis_asserts_alone()
 
 @pytest.fixture(scope="session")
 def _registry() -> Iterator[Registry]:
