@@ -22,11 +22,15 @@ def an_order(connector: Registry, conn: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_write_tools_declare_dry_run_and_read_tools_do_not(connector: Registry) -> None:
+    # Meta-validation by jsonschema_rs (Draft 2020-12 meta-schema, regex formats, $refs resolved):
+    # the same check as Draft202012Validator.check_schema, without its seconds of pure Python.
+    import jsonschema_rs
+
     for spec in connector.tools():
         declared = "dry_run" in spec.input_schema.get("properties", {})
         assert declared is (not spec.annotations["readOnlyHint"]), spec.name
         if declared:
-            Draft202012Validator.check_schema(spec.output_schema)
+            jsonschema_rs.Draft202012Validator(spec.output_schema)
             assert spec.output_schema["type"] == "object"
             assert len(spec.output_schema["anyOf"]) == 2
 

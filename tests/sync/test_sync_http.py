@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from woo_connector import cli
-from woo_connector.registry import Registry, load
+from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 from store_clock import drive
 
@@ -54,8 +54,8 @@ def run_cli(*argv: str, stdout: io.StringIO | None = None) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
-    connector = load(validate_output=True)
+def shop(tmp_path_factory: pytest.TempPathFactory, _registry: Registry) -> Iterator[Shop]:
+    connector = _registry  # the session's connector (tests/conftest.py): loading one costs ~0.5 s
     with Sandbox(seed=21, orders=80) as sandbox:
         clock = drive(sandbox.store)
         shop = Shop(sandbox, sandbox.connection(), connector)
@@ -180,8 +180,7 @@ def test_a_crash_mid_sync_never_leaves_the_cursor_ahead_of_what_was_written(shop
     assert len(written) - len(everything) <= 2 * 20  # repeats: at most the page each crash cut short
 
 
-def test_plan_partitions_with_four_workers_equals_one_sequential_pull() -> None:
-    connector = load(validate_output=True)
+def test_plan_partitions_with_four_workers_equals_one_sequential_pull(connector: Registry) -> None:
     with Sandbox(seed=4, orders=200) as sandbox:
         conn = sandbox.connection()
         store = sandbox.store
@@ -215,4 +214,3 @@ def test_plan_partitions_with_four_workers_equals_one_sequential_pull() -> None:
             assert len(union) == len(set(union))  # no overlap
             assert set(union) == set(sequential)
             assert all(parts) and "before" not in payloads[-1] and "after" not in payloads[0]
-    connector.close()
