@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -151,8 +151,7 @@ class WooClient:
         while True:
             attempt += 1
             try:
-                return cast(WooResponse, self._send_once(method, verb, url, params, json, require_json, anonymous,
-                                                         budget_end))
+                return self._send_once(method, verb, url, params, json, require_json, anonymous, budget_end)
             except WooConnectorError as exc:
                 if attempt > max_retries or not may_retry(verb, exc):
                     raise
@@ -176,11 +175,22 @@ class WooClient:
         require_json: bool,
         anonymous: bool,
         budget_end: float,
-        *,
-        defer: bool = False,
-    ) -> WooResponse | _Answer:
-        """One attempt. With ``defer``, a 2xx answer comes back undecoded (:meth:`_decoded` reads
-        it later); any other answer is read and raised here, as without it."""
+    ) -> WooResponse:
+        """One attempt, decoded (or its error raised)."""
+        answer = self._answer_once(method, verb, url, params, body, anonymous, budget_end)
+        return self._decoded(method, verb, url, body, require_json, answer)
+
+    def _answer_once(
+        self,
+        method: str,
+        verb: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        anonymous: bool,
+        budget_end: float,
+    ) -> _Answer:
+        """One attempt, read but not decoded: a transport failure or a redirect is raised here."""
         started = time.monotonic()
         deadline = min(started + self.conn.timeout, budget_end)
         limit = max(0.001, deadline - started)
@@ -224,9 +234,7 @@ class WooClient:
             raise self._redirect_error(method, shown, resp)
         answer = _Answer(status, headers, resp.url, unsigned, shown, content)
         del resp, content  # the answer holds what is needed; nothing else keeps the body alive
-        if defer and status < 300:
-            return answer
-        return self._decoded(method, verb, url, body, require_json, answer)
+        return answer
 
     def _decoded(self, method: str, verb: str, url: str, body: Any, require_json: bool,
                  answer: _Answer) -> WooResponse:
@@ -375,9 +383,10 @@ class WooClient:
         query = {**params, "page": page, "per_page": per_page}
         url, verb = self.url_for(path), effective_method("GET", query)
         budget_end = time.monotonic() + self.conn.call_budget
-        later = self._send_once("GET", verb, url, query, None, True, False, budget_end, defer=True)
-        if isinstance(later, WooResponse):
-            return PageBody(lambda: _page_of(later))
+        later = self._answer_once("GET", verb, url, query, None, False, budget_end)
+        if later.status >= 300:  # not a page: read (and its error raised) here, in the worker
+            resp = self._decoded("GET", verb, url, None, True, later)
+            return PageBody(lambda: _page_of(resp))
         return PageBody(lambda: _page_of(self._decoded("GET", verb, url, None, True, later)))
 
     def iter_pages(
