@@ -37,6 +37,19 @@ def _leave_hypothesis_asserts_alone() -> None:
 
 _leave_hypothesis_asserts_alone()
 
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries still happen (and still fail against a broken store), without the jittered
+    seconds between them: the client and the page pool back off by ``backoff_delay``; a
+    Retry-After is still honoured. ``time.sleep`` stays real: the sandbox's slow knobs use it."""
+    def no_wait(attempt: int, retry_after: float | None = None) -> float:
+        return retry_after or 0.0
+
+    monkeypatch.setattr("woo_connector.client.backoff_delay", no_wait)
+    monkeypatch.setattr("woo_connector.page_pool.backoff_delay", no_wait)
+
+
 @pytest.fixture(scope="session")
 def _registry() -> Iterator[Registry]:
     """Loading parses and bundles every schema: once per session is plenty."""

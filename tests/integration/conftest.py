@@ -18,11 +18,3 @@ def store(request: pytest.FixtureRequest) -> tuple[Sandbox, dict]:
 def _validate_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Connectors built inside the code under test (the demo) validate their output too."""
     monkeypatch.setenv("WOO_CONNECTOR_VALIDATE_OUTPUT", "1")
-
-
-@pytest.fixture
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retries still happen, without the jittered seconds between them (a Retry-After is still
-    honoured). Only ``backoff_delay`` is replaced: ``time.sleep`` stays real, for the sandbox's
-    slow knobs."""
-    monkeypatch.setattr("woo_connector.client.backoff_delay", lambda attempt, retry_after=None: retry_after or 0.0)

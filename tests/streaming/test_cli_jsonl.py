@@ -46,12 +46,6 @@ def one_build_per_module(_built: dict[str, Registry], monkeypatch: pytest.Monkey
     monkeypatch.setattr(registry, "load", load_once)
 
 
-@pytest.fixture
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The failing pages are retried as always, without the jittered seconds between tries."""
-    monkeypatch.setattr("woo_connector.client.backoff_delay", lambda attempt, retry_after=None: retry_after or 0.0)
-
-
 def run(argv: list[str], monkeypatch: Any) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(cli.sys, "stdout", out)

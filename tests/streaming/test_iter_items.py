@@ -27,18 +27,6 @@ def ids(items: list[dict[str, Any]]) -> list[int]:
     return [item["id"] for item in items]
 
 
-@pytest.fixture
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retries still happen (and still fail against a broken store), without the jittered
-    seconds between them: the client and the page pool back off by ``backoff_delay``; a
-    Retry-After is still honoured. ``time.sleep`` stays real: the sandbox's latency uses it."""
-    def no_wait(attempt: int, retry_after: float | None = None) -> float:
-        return retry_after or 0.0
-
-    monkeypatch.setattr("woo_connector.client.backoff_delay", no_wait)
-    monkeypatch.setattr("woo_connector.page_pool.backoff_delay", no_wait)
-
-
 @pytest.mark.parametrize("payload", [
     {"per_page": PER_PAGE},
     {"per_page": PER_PAGE, "concurrency": 1},
