@@ -277,15 +277,19 @@ def collect(
     seen: set[Any] = set()
     last: PageInfo | None = None
     truncated = False
+    check = collected_items.get()
     for page_items, info in pages:
         last = info
         fresh = [item for item in page_items if not is_repeat(item, seen)]
         room = None if max_items is None else max_items - len(items)
         if room is not None and len(fresh) > room:
-            items.extend(fresh[:room])
+            fresh = fresh[:room]
             truncated = True
-            break
+        if check is not None:
+            check(fresh)
         items.extend(fresh)
+        if truncated:
+            break
         if not follow or (max_items is not None and len(items) >= max_items):
             break
     if last is None:
@@ -416,6 +420,12 @@ def _page_of(url: str, *, default: int) -> int:
             except ValueError:
                 return default
     return default
+
+
+collected_items: ContextVar[Callable[[list[Any]], None] | None] = ContextVar("collected_items", default=None)
+"""Told of the items each page adds to a :func:`collect` envelope, before the next page is
+waited for. Strict output sets it (``early_output.EarlyItems``) to check a long list while the
+rest of it is still arriving."""
 
 
 page_listener: ContextVar[Callable[[PageInfo, int], None] | None] = ContextVar("page_listener", default=None)

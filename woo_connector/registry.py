@@ -35,8 +35,10 @@ from .errors import (
     UnknownToolError,
     WooConnectorError,
 )
+from .early_output import EarlyItems, items_schema
 from .hookspecs import ToolFunction
 from .list_stream import StreamPage, items_of, page_stream
+from .pagination import collected_items
 from .redact import redact_text, redact_url
 from .resources import manifest_path, package_version
 from .toolpacks import SAFE_LOADER, ToolPack, discover
@@ -92,6 +94,7 @@ class Registry:
         self._pool = pool or ClientPool()
         self._tools = _join(self.manifest, schemas, functions, version)
         self._checkers: dict[str, Checker] = {}
+        self._early_checkers: dict[str, Checker | None] = {}  # per list tool; None: checked whole
         self._connections: OrderedDict[tuple[Any, ...], Connection] = OrderedDict()
         self._connections_lock = threading.Lock()
         self._local = threading.local()
@@ -125,6 +128,8 @@ class Registry:
         client = self.client(connection)
         if preview:
             client = dry_run.RecordingClient(client)
+        early = self._early_items(spec)
+        token = collected_items.set(early) if early is not None else None
         try:
             result = spec.function(client, args)
         except WooConnectorError:
@@ -137,11 +142,26 @@ class Registry:
                 f"{type(exc).__name__}: {exc}.",
                 details={"tool": spec.name, "exception": type(exc).__name__},
             ) from exc
+        finally:
+            if token is not None:
+                collected_items.reset(token)
         if isinstance(client, dry_run.RecordingClient):
             result = client.result()
         if self.validate_output:
-            self._check_result(spec, result, refuse=bool(spec.annotations.get("readOnlyHint")) or bool(preview))
+            self._check_result(spec, result, refuse=bool(spec.annotations.get("readOnlyHint")) or bool(preview),
+                               early=early)
         return result
+
+    def _early_items(self, spec: ToolSpec) -> EarlyItems | None:
+        """Strict mode's check of a list call's items as its pages are collected (early_output)."""
+        if not self.validate_output or not spec.annotations.get("readOnlyHint"):
+            return None
+        key = f"{spec.name}.items"
+        if key not in self._early_checkers:
+            schema = items_schema(spec.output_schema, spec.function.__module__)
+            self._early_checkers[key] = Checker.of(schema) if schema is not None else None
+        checker = self._early_checkers[key]
+        return EarlyItems(checker) if checker is not None else None
 
     @property
     def last_output_problems(self) -> list[dict[str, str]]:
@@ -155,8 +175,9 @@ class Registry:
         """
         return list(getattr(self._local, "output_problems", []))
 
-    def _check_result(self, spec: ToolSpec, result: Any, *, refuse: bool) -> None:
-        problems = self._checker(spec.name, "output").problems(result)
+    def _check_result(self, spec: ToolSpec, result: Any, *, refuse: bool, early: EarlyItems | None = None) -> None:
+        checker = self._checker(spec.name, "output")
+        problems = early.problems(result, checker) if early is not None else checker.problems(result)
         if not problems:
             return
         if refuse:
