@@ -5,6 +5,7 @@ answer says."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import Any
 
@@ -12,7 +13,6 @@ import pytest
 import responses
 
 from captures import body_bytes, capture
-from woo_connector import load
 from woo_connector.early_output import EarlyItems, items_schema
 from woo_connector.errors import BadResponseError
 from woo_connector.registry import Registry
@@ -20,14 +20,18 @@ from woo_connector.validation import Checker
 
 CONN = {"site_url": "https://shop.example", "consumer_key": "ck_" + "a" * 40, "consumer_secret": "cs_" + "b" * 40}
 ORDERS = "https://shop.example/wp-json/wc/v3/orders"
-PER_PAGE = 4
+PER_PAGE = 2
 PAGES = 3
 
 
+@functools.cache
+def _template() -> str:
+    return json.dumps(json.loads(body_bytes(capture("006_orders_list_per_page_100_page_1.json")))[0])
+
+
 def _orders() -> list[dict[str, Any]]:
-    """Twelve real orders (captured) with ids 1..12, in pages of four."""
-    template = json.loads(body_bytes(capture("006_orders_list_per_page_100_page_1.json")))[0]
-    return [{**copy.deepcopy(template), "id": n} for n in range(1, PER_PAGE * PAGES + 1)]
+    """Six real orders (captured) with ids 1..6, in pages of two; each a fresh copy."""
+    return [{**json.loads(_template()), "id": n} for n in range(1, PER_PAGE * PAGES + 1)]
 
 
 def _serve(rsps: responses.RequestsMock, orders: list[dict[str, Any]]) -> None:
@@ -39,10 +43,11 @@ def _serve(rsps: responses.RequestsMock, orders: list[dict[str, Any]]) -> None:
 
 
 def _broken(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Two orders the output schema refuses: a number where a money string belongs, an unknown status type."""
-    orders[5]["total"] = 12.5
-    orders[10]["status"] = ["processing"]
-    orders[10]["line_items"][0]["quantity"] = "2"
+    """Two orders the output schema refuses, on pages 2 and 3: a number where a money string
+    belongs; a list for a status and a text quantity in a line item."""
+    orders[3]["total"] = 12.5
+    orders[5]["status"] = ["processing"]
+    orders[5]["line_items"][0]["quantity"] = "2"
     return orders
 
 
@@ -54,9 +59,11 @@ def _refusal(registry: Registry, orders: list[dict[str, Any]], payload: dict[str
     return info.value.details["problems"]
 
 
-@pytest.fixture(scope="module")
-def strict() -> Registry:
-    return load(validate_output=True)
+@pytest.fixture
+def strict(connector: Registry) -> Registry:
+    """The session's connector: output validation is on."""
+    assert connector.validate_output
+    return connector
 
 
 @pytest.mark.parametrize("payload", [
@@ -71,7 +78,7 @@ def test_a_refused_list_names_the_same_problems_as_a_check_of_the_whole_answer(
     monkeypatch.setattr(Registry, "_early_items", lambda self, spec: None)  # checked whole, at the end
     whole = _refusal(strict, _broken(_orders()), payload)
     assert early == whole
-    assert {p["pointer"].split("/")[2] for p in early} == {"5", "10"}
+    assert {p["pointer"].split("/")[2] for p in early} == {"3", "5"}
 
 
 def test_items_are_checked_as_each_page_arrives_not_after_the_last(
@@ -88,22 +95,23 @@ def test_items_are_checked_as_each_page_arrives_not_after_the_last(
     with responses.RequestsMock() as rsps:
         _serve(rsps, _orders())
         result = strict.invoke("list-orders", {"per_page": PER_PAGE, "all_pages": True, "concurrency": 1}, CONN)
-    assert [item["id"] for item in result["items"]] == list(range(1, 13))
+    assert [item["id"] for item in result["items"]] == list(range(1, 7))
     assert served_when_checked == [1, 2, 3]  # page k's items were checked before page k+1 was asked for
 
 
 def test_items_left_out_by_max_items_are_not_judged(strict: Registry) -> None:
     orders = _orders()
-    orders[9]["total"] = 12.5  # on page 3, past the ninth item
+    orders[3]["total"] = 12.5  # the second item of page 2, past max_items
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         _serve(rsps, orders)
-        result = strict.invoke("list-orders", {"per_page": PER_PAGE, "max_items": 9, "concurrency": 1}, CONN)
-    assert len(result["items"]) == 9 and result["next_page"] == 3
+        result = strict.invoke("list-orders", {"per_page": PER_PAGE, "max_items": 3, "concurrency": 1}, CONN)
+    assert [item["id"] for item in result["items"]] == [1, 2, 3] and result["next_page"] == 2
 
 
-def test_a_lenient_registry_sets_up_no_early_check() -> None:
-    lenient = load(validate_output=False)
-    assert lenient._early_items(lenient.tool("list-orders")) is None
+def test_a_lenient_registry_sets_up_no_early_check(strict: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert strict._early_items(strict.tool("list-orders")) is not None
+    monkeypatch.setattr(strict, "validate_output", False)
+    assert strict._early_items(strict.tool("list-orders")) is None
 
 
 def test_only_built_in_list_tools_with_a_plain_items_array_are_checked_early(strict: Registry) -> None:
