@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
+from hypothesis_jsonschema import _canonicalise, from_schema
 from jsonschema import Draft202012Validator, validators
 
 from woo_connector.errors import InvalidInputError, WooConnectorError
@@ -34,6 +35,10 @@ from woo_connector.validation import FORMAT_CHECKER, Checker
 TOOLS = [entry["name"] for entry in load_manifest()["tools"]]
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PAGE = 20  # a list example reads pages of at most 20 items, and at most two of them
+# plan-partitions counts with one request per partition (up to 256): a few partitions already
+# cut the sandbox's records into windows, and more than a small store holds (its coupons) ask
+# for fewer windows than partitions, so both ways of answering are still drawn.
+PARTITIONS = 8
 
 # Valid payloads are drawn once per tool (GENERATE); each mutation property then draws FUZZ
 # examples from them. Both derandomized: the same payloads on every run.
@@ -135,6 +140,26 @@ def names_a_field(error: InvalidInputError, payload: Any) -> bool:
     if error.details.get("pointer") or error.details.get("fields") or error.details.get("field"):
         return True
     return isinstance(payload, dict) and any(isinstance(k, str) and k in error.message for k in payload)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _metaschema_check_in_rust() -> Iterator[None]:
+    """hypothesis-jsonschema checks every schema it builds from or filters with against the
+    meta-schema in pure Python (jsonschema's ``check_schema``, tens of milliseconds for a product
+    input): half of building the strategies. The same Draft 2020-12 meta-schema check by
+    jsonschema-rs takes microseconds; a schema it refuses (or one naming another draft) still
+    goes the library's own way. The files themselves are checked with jsonschema's
+    ``check_schema``, patterns included, in tests/test_schemas.py."""
+    original = _canonicalise._get_validator_class
+
+    def validator_class(schema: Any) -> Any:
+        if isinstance(schema, dict) and "$schema" not in schema and jsonschema_rs.meta.is_valid(schema):
+            return Draft202012Validator
+        return original(schema)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_canonicalise, "_get_validator_class", validator_class)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +273,8 @@ def payloads(store: Store, tool: str) -> st.SearchStrategy[dict[str, Any]]:
             if payload.get("all_pages") or "max_items" in payload:
                 payload["max_items"] = min(payload.get("max_items", 2 * PAGE), 2 * PAGE)
                 payload["per_page"] = PAGE
+        if "partitions" in props:  # plan-partitions: a request per partition (PARTITIONS)
+            payload["partitions"] = min(payload["partitions"], PARTITIONS)
         if "dry_run" in props and draw(st.integers(0, 4)) > 0:
             payload["dry_run"] = True
         return payload
