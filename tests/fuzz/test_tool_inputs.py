@@ -24,7 +24,8 @@ import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import _canonicalise, from_schema
+from hypothesis_jsonschema import _canonicalise, _from_schema, _resolve, from_schema
+from hypothesis_jsonschema._encode import encode_canonical_json
 from jsonschema import Draft202012Validator, validators
 
 from woo_connector.errors import InvalidInputError, WooConnectorError
@@ -143,22 +144,41 @@ def names_a_field(error: InvalidInputError, payload: Any) -> bool:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _metaschema_check_in_rust() -> Iterator[None]:
-    """hypothesis-jsonschema checks every schema it builds from or filters with against the
-    meta-schema in pure Python (jsonschema's ``check_schema``, tens of milliseconds for a product
-    input): half of building the strategies. The same Draft 2020-12 meta-schema check by
-    jsonschema-rs takes microseconds; a schema it refuses (or one naming another draft) still
-    goes the library's own way. The files themselves are checked with jsonschema's
-    ``check_schema``, patterns included, in tests/test_schemas.py."""
-    original = _canonicalise._get_validator_class
+def _cheaper_strategy_building() -> Iterator[None]:
+    """Two costs of hypothesis-jsonschema, cut while this module runs (building strategies and
+    drawing nested objects was over half of it):
+
+    - it checks every schema it builds from or filters with against the meta-schema in pure
+      Python (jsonschema's ``check_schema``, tens of milliseconds for a product input). The
+      same Draft 2020-12 meta-schema check by jsonschema-rs takes microseconds; a schema it
+      refuses (or one naming another draft) still goes the library's own way. The files
+      themselves get jsonschema's ``check_schema``, patterns included, in tests/test_schemas.py.
+    - it canonicalises the same sub-schemas over and over (a product's fields for each tool and
+      again on every draw of a nested object). ``canonicalish`` is a pure function of the
+      schema's canonical JSON, which it computes first anyway: each distinct one is worked out
+      once, and every caller still gets a fresh copy to change.
+    """
+    check = _canonicalise._get_validator_class
+    canonicalish = _canonicalise.canonicalish
+    done: dict[str, str] = {}
 
     def validator_class(schema: Any) -> Any:
         if isinstance(schema, dict) and "$schema" not in schema and jsonschema_rs.meta.is_valid(schema):
             return Draft202012Validator
-        return original(schema)
+        return check(schema)
+
+    def canonical(schema: Any) -> Any:
+        if not isinstance(schema, dict):
+            return canonicalish(schema)
+        key = encode_canonical_json(schema)
+        if key not in done:
+            done[key] = json.dumps(canonicalish(schema))
+        return json.loads(done[key])
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_canonicalise, "_get_validator_class", validator_class)
+        for module in (_canonicalise, _from_schema, _resolve):
+            patch.setattr(module, "canonicalish", canonical)
         yield
 
 
