@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import _canonicalise, _from_schema, _resolve, from_schema
 from hypothesis_jsonschema._encode import encode_canonical_json
 from jsonschema import Draft202012Validator, validators
+from metaschema import passes as passes_the_meta_schema  # tests/ is on pythonpath (pyproject)
 
 from woo_connector.errors import InvalidInputError, WooConnectorError
 from woo_connector.registry import Registry, load, load_manifest
@@ -150,9 +150,9 @@ def _cheaper_strategy_building() -> Iterator[None]:
 
     - it checks every schema it builds from or filters with against the meta-schema in pure
       Python (jsonschema's ``check_schema``, tens of milliseconds for a product input). The
-      same Draft 2020-12 meta-schema check by jsonschema-rs takes microseconds; a schema it
-      refuses (or one naming another draft) still goes the library's own way. The files
-      themselves get jsonschema's ``check_schema``, patterns included, in tests/test_schemas.py.
+      same Draft 2020-12 meta-schema check by jsonschema-rs (tests/metaschema.py) takes
+      microseconds; a schema it refuses (or one naming another draft) still goes the
+      library's own way.
     - it canonicalises the same sub-schemas over and over (a product's fields for each tool and
       again on every draw of a nested object). ``canonicalish`` is a pure function of the
       schema's canonical JSON, which it computes first anyway: each distinct one is worked out
@@ -163,7 +163,7 @@ def _cheaper_strategy_building() -> Iterator[None]:
     done: dict[str, str] = {}
 
     def validator_class(schema: Any) -> Any:
-        if isinstance(schema, dict) and "$schema" not in schema and jsonschema_rs.meta.is_valid(schema):
+        if isinstance(schema, dict) and "$schema" not in schema and passes_the_meta_schema(schema):
             return Draft202012Validator
         return check(schema)
 
