@@ -17,8 +17,8 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterator
-from types import CodeType
 from datetime import datetime
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -38,10 +38,10 @@ from woo_connector.validation import FORMAT_CHECKER, Checker
 TOOLS = [entry["name"] for entry in load_manifest()["tools"]]
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PAGE = 20  # a list example reads pages of at most 20 items, and at most two of them
-# plan-partitions counts with one request per partition (up to 256): a few partitions already
-# cut the sandbox's records into windows, and more than a small store holds (its coupons) ask
-# for fewer windows than partitions, so both ways of answering are still drawn.
-PARTITIONS = 8
+# plan-partitions counts with one request per partition (up to 256 drawn, 230 requests for one
+# plan): a few partitions already cut the sandbox's records into windows, and 12 is more than
+# its coupons (10), so a plan with fewer windows than partitions asked is still drawn.
+PARTITIONS = 12
 
 # Valid payloads are drawn once per tool (GENERATE); each mutation property then draws FUZZ
 # examples from them. Both derandomized: the same payloads on every run.
@@ -88,6 +88,7 @@ def derandomized(test: Any) -> Any:
     number, digest = _SEEDS[inner.__code__]
     test._hypothesis_internal_database_key = digest  # as hypothesis's own find() sets it
     return seed(number)(test)
+
 
 class Store:
     """The module's sandbox, the connector, valid payloads per tool, and a tally of outcomes."""
@@ -299,7 +300,8 @@ def field_strategy(schema: str) -> st.SearchStrategy[Any]:
 
 def payloads(store: Store, tool: str) -> st.SearchStrategy[dict[str, Any]]:
     """Valid payloads of a tool: its schema's, with ids the store has half the time, lists
-    bounded to a few pages, and writes mostly as dry runs."""
+    bounded to a few pages, plans of at most PARTITIONS partitions (still more than the
+    sandbox's smallest table has records), and writes mostly as dry runs."""
     spec = store.registry.tool(tool)
     view = generation_view(spec.input_schema)
     defs = view.get("$defs", {})
@@ -326,7 +328,7 @@ def payloads(store: Store, tool: str) -> st.SearchStrategy[dict[str, Any]]:
             if payload.get("all_pages") or "max_items" in payload:
                 payload["max_items"] = min(payload.get("max_items", 2 * PAGE), 2 * PAGE)
                 payload["per_page"] = PAGE
-        if "partitions" in props:  # plan-partitions: a request per partition (PARTITIONS)
+        if "partitions" in payload:  # plan-partitions: a request per partition (PARTITIONS)
             payload["partitions"] = min(payload["partitions"], PARTITIONS)
         if "dry_run" in props and draw(st.integers(0, 4)) > 0:
             payload["dry_run"] = True
