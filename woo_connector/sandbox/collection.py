@@ -344,8 +344,9 @@ def list_response(
     ``docs`` may be a callable, so a handler's own filtering runs only when the selection is
     computed. With ``cached`` (the kind of document listed; only for handlers whose ``out`` depends
     on the document and ``request.base_url`` alone) the selection is kept in the store's
-    :class:`.list_cache.ListCache` per query, and a request that only gets encoded
-    (``request.encoded_ok``) is answered with each document's cached encoding.
+    :class:`.list_cache.ListCache` per query, a request that only gets encoded
+    (``request.encoded_ok``) is answered with each document's cached encoding, and one with a
+    ``_fields`` string with each document's cached cut.
     """
     errors = errors or ParamErrors()
     query = request.query
@@ -392,6 +393,14 @@ def list_response(
         encoded = EncodedPage(cache.encoded(cached, doc, base_url, lambda doc=doc: php_json(out(doc)))
                               for doc in window)
         return Response(200, encoded, headers)
+    fields = query.get("_fields")
+    if cache is not None and cached is not None and isinstance(fields, str) and fields:
+        # cut as a list's items are cut; dispatch cuts the answer again (the same result: cutting
+        # is idempotent), and that copy is what goes out
+        base_url = request.base_url
+        return Response(200, [cache.projected(cached, doc, base_url, fields,
+                                              lambda doc=doc: project([out(doc)], fields)[0]) for doc in window],
+                        headers)
     return Response(200, [out(doc) for doc in window], headers)
 
 

@@ -9,7 +9,9 @@ writes none of that changes, so it is kept here:
   parameters), shared by every page of a walk;
 * each document's **encoded** public form, as :func:`.php.php_json` writes it, per base URL (the
   store is served over HTTP and HTTPS at once and its links name the address the client used).
-  An :class:`EncodedPage` of these joins into exactly the bytes ``php_json`` makes of the list.
+  An :class:`EncodedPage` of these joins into exactly the bytes ``php_json`` makes of the list;
+* each document's public form cut to a ``_fields`` list, per base URL: a walk that asks for ids
+  only rendered every whole order and then kept its id (26 times the cost of a cached page).
 
 There is no per-object version to compare: handlers and churn edit stored documents in place, so
 the one safe signal is the store's own write path. :class:`.state.StoreState` calls
@@ -46,10 +48,12 @@ class ListCache:
     def __init__(self) -> None:
         self._selections: dict[Hashable, list[dict[str, Any]]] = {}
         self._encoded: dict[tuple[str, int, str], tuple[dict[str, Any], bytes]] = {}
+        self._projected: dict[tuple[str, int, str, str], tuple[dict[str, Any], Any]] = {}
 
     def clear(self) -> None:
         self._selections.clear()
         self._encoded.clear()
+        self._projected.clear()
 
     def selection(self, key: Hashable, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         """The documents ``key`` selects, in order; computed once until the next write.
@@ -76,3 +80,17 @@ class ListCache:
         data = encode()
         self._encoded[key] = (doc, data)
         return data
+
+    def projected(self, kind: str, doc: dict[str, Any], base_url: str, fields: str, project: Callable[[], Any]) -> Any:
+        """``doc``'s public form for ``base_url`` cut to ``fields`` (a ``_fields`` value); ``project``
+        makes it on a miss. Kept only for answers that ``dispatch`` projects again, which copies
+        each item: no answer hands out the cached object itself."""
+        key = (kind, doc["id"], base_url, fields)
+        found = self._projected.get(key)
+        if found is not None and found[0] is doc:
+            return found[1]
+        if len(self._projected) >= MAX_ENCODED:
+            self._projected.clear()
+        value = project()
+        self._projected[key] = (doc, value)
+        return value
