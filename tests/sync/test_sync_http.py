@@ -190,7 +190,8 @@ def test_plan_partitions_with_four_workers_equals_one_sequential_pull(connector:
         for _ in range(30):
             connector.invoke("raw-api-request", {"method": "POST", "path": "/orders", "body": {"status": "processing"}}, conn)
         store.set_clock(None)
-        query = {"status": ["processing", "completed", "on-hold"], "per_page": 25}
+        # ids only: the partitions and their union are the proof, not the orders' contents
+        query = {"status": ["processing", "completed", "on-hold"], "per_page": 25, "_fields": ["id"]}
         sequential = [o["id"] for o in connector.invoke("list-orders", {**query, "all_pages": True}, conn)["items"]]
         for n in (4, 7):
             plan = connector.invoke("plan-partitions", {"tool": "list-orders", "query": query, "partitions": n}, conn)
