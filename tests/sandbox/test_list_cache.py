@@ -108,15 +108,15 @@ def test_a_cached_answer_is_byte_for_byte_the_uncached_one(pair: tuple[Shop, Sho
 
 
 @pytest.mark.parametrize("route", ["/orders", "/products", "/customers", "/coupons", "/orders/377/refunds"])
-@pytest.mark.parametrize("fields", ["id", "id,date_modified_gmt", "id,line_items.id,billing.city,_links,images.src"])
-def test_a_cut_page_is_the_whole_page_cut(pair: tuple[Shop, Shop], route: str, fields: str) -> None:
+def test_a_cut_page_is_the_whole_page_cut(pair: tuple[Shop, Shop], route: str) -> None:
     """List pages with ``_fields`` cut each document before rendering it; that must be what
     cutting the whole rendered page gives, with or without the cache."""
     for shop in pair:
         whole = shop.call("GET", route, "per_page=30")
-        cut = shop.call("GET", route, f"per_page=30&_fields={fields}")
-        assert whole.status == cut.status == 200 and json.loads(whole.body)
-        assert json.loads(cut.body) == project(json.loads(whole.body), fields)
+        assert whole.status == 200 and json.loads(whole.body)
+        for fields in ("id", "id,date_modified_gmt", "id,line_items.id,billing.city,_links,images.src"):
+            cut = shop.call("GET", route, f"per_page=30&_fields={fields}")
+            assert cut.status == 200 and json.loads(cut.body) == project(json.loads(whole.body), fields)
 
 
 def test_a_walk_is_served_from_the_cache_once_it_is_warm(pair: tuple[Shop, Shop]) -> None:

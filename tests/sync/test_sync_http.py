@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from woo_connector import cli
+from woo_connector import cli, registry
 from woo_connector.registry import Registry
 from woo_connector.sandbox import Sandbox
 from store_clock import drive
@@ -54,7 +54,27 @@ def run_cli(*argv: str, stdout: io.StringIO | None = None) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory, _registry: Registry) -> Iterator[Shop]:
+def one_build() -> Iterator[None]:
+    """cli.main builds its connector on every run, as each process does once; this module's CLI
+    runs (seven) share one build, its client pool emptied before each run. A build costs about a
+    quarter of a second, more than most of these runs; its own tests are elsewhere."""
+    load = registry.load
+    built = load()
+
+    def load_once(**kw: Any) -> Registry:
+        if kw:
+            return load(**kw)
+        built.close()
+        return built
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registry, "load", load_once)
+        yield
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory, _registry: Registry, one_build: None) -> Iterator[Shop]:
     connector = _registry  # the session's connector (tests/conftest.py): loading one costs ~0.5 s
     with Sandbox(seed=21, orders=80) as sandbox:
         clock = drive(sandbox.store)
