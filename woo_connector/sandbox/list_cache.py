@@ -67,30 +67,26 @@ class ListCache:
         return found
 
     def encoded(self, kind: str, doc: dict[str, Any], base_url: str, encode: Callable[[], bytes]) -> bytes:
-        """``doc``'s public form encoded for ``base_url``; ``encode`` makes it on a miss.
-
-        The entry remembers the document object it was made from, so a document replaced under
-        the same id (which a write would also have cleared) can never be answered for."""
-        key = (kind, doc["id"], base_url)
-        found = self._encoded.get(key)
-        if found is not None and found[0] is doc:
-            return found[1]
-        if len(self._encoded) >= MAX_ENCODED:
-            self._encoded.clear()
-        data = encode()
-        self._encoded[key] = (doc, data)
-        return data
+        """``doc``'s public form encoded for ``base_url``; ``encode`` makes it on a miss."""
+        return _kept(self._encoded, (kind, doc["id"], base_url), doc, encode)
 
     def projected(self, kind: str, doc: dict[str, Any], base_url: str, fields: str, project: Callable[[], Any]) -> Any:
         """``doc``'s public form for ``base_url`` cut to ``fields`` (a ``_fields`` value); ``project``
         makes it on a miss. Kept only for answers that ``dispatch`` projects again, which copies
         each item: no answer hands out the cached object itself."""
-        key = (kind, doc["id"], base_url, fields)
-        found = self._projected.get(key)
-        if found is not None and found[0] is doc:
-            return found[1]
-        if len(self._projected) >= MAX_ENCODED:
-            self._projected.clear()
-        value = project()
-        self._projected[key] = (doc, value)
-        return value
+        return _kept(self._projected, (kind, doc["id"], base_url, fields), doc, project)
+
+
+def _kept(table: dict[Any, tuple[dict[str, Any], Any]], key: Hashable, doc: dict[str, Any], make: Callable[[], Any]) -> Any:
+    """What ``make`` made of ``doc`` under ``key``, made on a miss.
+
+    The entry remembers the document object it was made from, so a document replaced under the
+    same id (which a write would also have cleared) can never be answered for."""
+    found = table.get(key)
+    if found is not None and found[0] is doc:
+        return found[1]
+    if len(table) >= MAX_ENCODED:
+        table.clear()
+    value = make()
+    table[key] = (doc, value)
+    return value
