@@ -95,7 +95,7 @@ def test_a_descending_order_the_caller_chose_is_walked_one_page_at_a_time(
 ) -> None:
     sandbox_http.faults.latency = 0.01
     sandbox_http.max_in_flight = 0
-    payload = {**IDS_ONLY, "concurrency": 8, "orderby": "date", "order": "desc"}
+    payload = {**IDS_ONLY, "per_page": 30, "concurrency": 8, "orderby": "date", "order": "desc"}  # ten pages
     items = list(connector.iter_items("list-orders", payload, sandbox_http.connection()))
     assert len(items) == 300 and sandbox_http.max_in_flight == 1
 
@@ -112,6 +112,8 @@ def test_a_tool_that_is_not_a_list_does_not_stream(connector: Registry, sandbox_
 
 
 def test_429_shrinks_the_pool_and_the_pull_still_completes(sandbox_http: Sandbox) -> None:
+    """Fifteen pages of 20 ids asked eight at a time, every fourth request refused with 429: the
+    pool shrinks and every page still arrives, once and in order."""
     sandbox_http.faults.latency = 0.01
     sandbox_http.faults.rate_limit_every = 4
     sandbox_http.faults.retry_after = 0  # the hold itself is unit-tested; here the shrink
@@ -120,12 +122,12 @@ def test_429_shrinks_the_pool_and_the_pull_still_completes(sandbox_http: Sandbox
     by_id = {"orderby": "id", "order": "asc", "_fields": "id"}  # ids only: the same pages, a fraction of the bytes
     try:
         pages = list(fetch_in_order(
-            lambda page: client.fetch_page("/orders", by_id, page, 10, retries=0),
-            range(1, 31), concurrency=8, limit=limit, retries=6,
+            lambda page: client.fetch_page("/orders", by_id, page, 20, retries=0),
+            range(1, 16), concurrency=8, limit=limit, retries=6,
         ))
     finally:
         client.close()
-    assert [page for page, _ in pages] == list(range(1, 31))
+    assert [page for page, _ in pages] == list(range(1, 16))
     got = [order["id"] for _, (items, _) in pages for order in items]
     assert len(got) == len(set(got)) == 300 and got == sorted(got)
     assert limit.lowest < 8
