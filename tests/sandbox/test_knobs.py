@@ -131,8 +131,8 @@ def test_a_second_store_of_a_seed_is_the_first_seeding_and_shares_nothing_with_i
     store_module._SEEDED.pop((9, 7, True))
     fresh = Store.create(seed=9, orders=7)  # seeded again from the number
     for made in (first, second):
-        assert (made.tables, made.counters, made.settings, made.keys) == (
-            fresh.tables, fresh.counters, fresh.settings, fresh.keys)
+        assert (made.tables, made.counters, made.settings, made.keys, made._dirty, made._deleted) == (
+            fresh.tables, fresh.counters, fresh.settings, fresh.keys, fresh._dirty, fresh._deleted)
     order = next(iter(second.all("order")))
     order["status"] = "changed in the second store"
     second.settings["options"]["woocommerce_prices_include_tax"] = "no"
