@@ -328,6 +328,9 @@ class Replayer:
         self.credentials = credentials
         self.ids: dict[int, int] = {}
         self.session = requests.Session()
+        # the sandboxes are on loopback: no proxy, netrc or CA settings from the environment, which
+        # requests would otherwise look up again for every request
+        self.session.trust_env = False
 
     def translate(self, value: Any) -> Any:
         if isinstance(value, list):
