@@ -195,7 +195,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # polled every 10 ms, so shutdown() at teardown waits that long, not serve_forever's 0.5 s
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
 
 
 @pytest.fixture
@@ -228,7 +229,7 @@ def test_webhooks_ping_then_queue_one_signed_delivery_per_record(receiver: Recei
 
 
 def test_webhook_urls_follow_wordpress_port_rule(receiver: Receiver) -> None:
-    with Sandbox(store=Store.create(seed=42, orders=5), https=True) as shop:  # WordPress's ports: 80, 443, 8080, its own
+    with Sandbox(store=Store.create(seed=42, orders=30), https=True) as shop:  # WordPress's ports: 80, 443, 8080, its own
         assert shop.webhook_ports == (80, 443, 8080)
         requests.post(f"{shop.url}/wp-json/wc/v3/webhooks", auth=auth(shop), timeout=10, verify=shop.ca_bundle, json={
             "topic": "order.updated", "delivery_url": f"http://127.0.0.1:{receiver.port}/hook"})
@@ -237,7 +238,7 @@ def test_webhook_urls_follow_wordpress_port_rule(receiver: Receiver) -> None:
 
 
 def test_webhooks_never_leave_the_machine() -> None:
-    with Sandbox(store=Store.create(seed=42, orders=5)) as shop:
+    with Sandbox(store=Store.create(seed=42, orders=30)) as shop:
         assert not shop.store.hookshot.allows("https://example.com/hook")
         assert not shop.store.hookshot.allows("ftp://127.0.0.1/hook")
         assert not shop.store.hookshot.allows("http://127.0.0.1:9999/hook")
@@ -261,7 +262,7 @@ def test_tax_view_as_capture_316_shows_it(store: Store) -> None:
 
 
 def test_a_ping_to_the_store_itself_does_not_wait_for_the_creating_request() -> None:
-    with Sandbox(store=Store.create(seed=42, orders=5), https=True) as shop:
+    with Sandbox(store=Store.create(seed=42, orders=30), https=True) as shop:
         made = requests.post(f"{shop.url}/wp-json/wc/v3/webhooks", auth=auth(shop), timeout=30, verify=shop.ca_bundle,
                              json={"topic": "order.updated", "delivery_url": f"{shop.url}/wp-json/wc/v3/orders"})
         assert made.status_code == 201

@@ -43,7 +43,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -98,15 +98,52 @@ def infer_all(values: list[Any]) -> dict[str, Any]:
     types = set(map(type, values))
     schema: dict[str, Any] = {"types": {KINDS.get(t, "object") for t in types}}
     if dict in types:
-        objects = [v for v in values if type(v) is dict]
-        keys = [set(o) for o in objects]
-        schema["required"] = set.intersection(*keys)
-        schema["allowed"] = set().union(*keys)
-        schema["props"] = {k: infer_all([o[k] for o in objects if k in o]) for k in schema["allowed"]}
+        objects = values if len(types) == 1 else [v for v in values if type(v) is dict]
+        schema["required"] = required = set(objects[0]).intersection(*objects[1:])
+        schema["allowed"] = allowed = set().union(*objects)
+        schema["props"] = Props(objects, required, allowed)
     if list in types:
         items = [item for value in values if type(value) is list for item in value]
         schema["items"] = infer_all(items) if items else None
     return schema
+
+
+class Props(Mapping[str, dict[str, Any]]):
+    """Each key's schema across the objects, inferred the first time it is read.
+
+    A comparison reads only the keys the sandbox's answer has, with a value, outside ``_links``:
+    most of a big capture's schema (the /wp-json/ documents' route tables were half of the
+    replay's time) is never needed, so it is never built. What is built is what eager inference
+    built."""
+
+    def __init__(self, objects: list[dict[str, Any]], required: set[str], allowed: set[str]) -> None:
+        self.objects, self.required, self.allowed = objects, required, allowed
+        self._built: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        built = self._built.get(key)
+        if built is None:
+            if key not in self.allowed:
+                raise KeyError(key)
+            # a key every object has needs no membership test per object (most keys, most objects)
+            values = [o[key] for o in self.objects] if key in self.required else [o[key] for o in self.objects if key in o]
+            built = self._built[key] = infer_all(values)
+        return built
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.allowed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.allowed)
+
+    def __len__(self) -> int:
+        return len(self.allowed)
+
+    def every_value(self) -> dict[str, Any] | None:
+        """One schema for the values of every key (a data-keyed object's entries): what merging
+        the keys' schemas one by one gives, as :func:`infer_all` of all the values at once."""
+        values = [value for o in self.objects for value in o.values()]
+        return infer_all(values) if values else None
 
 
 def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -126,16 +163,18 @@ def differences(schema: dict[str, Any], value: Any, path: str = "$") -> list[str
     found = kind(value)
     if found == "null" or schema["types"] == {"null"}:
         return []
-    if found not in schema["types"] - {"null"}:
+    if found not in schema["types"]:  # found is not "null" here
         return [f"{path}: {found} where the store sent {sorted(schema['types'])}"]
     problems: list[str] = []
     if found == "object" and "props" in schema:
         if path.endswith("._links"):
             return []
         if MAPS.fullmatch(path):
-            every = None
-            for inner in schema["props"].values():
-                every = inner if every is None else merge(every, inner)
+            props = schema["props"]
+            every = props.every_value() if isinstance(props, Props) else None
+            if not isinstance(props, Props):
+                for inner in props.values():
+                    every = inner if every is None else merge(every, inner)
             return [p for key, inner in value.items() if every for p in differences(every, inner, f"{path}[{key!r}]")][:5]
         keys = set(value)
         missing = schema["required"] - keys
@@ -144,8 +183,10 @@ def differences(schema: dict[str, Any], value: Any, path: str = "$") -> list[str
             problems.append(f"{path}: missing keys {sorted(missing)}")
         if extra:
             problems.append(f"{path}: unexpected keys {sorted(extra)}")
-        for key in keys & set(schema["props"]):
-            problems += differences(schema["props"][key], value[key], f"{path}.{key}")
+        props = schema["props"]
+        for key in keys & set(props):
+            if value[key] is not None:  # null matches any type: its schema need not be built
+                problems += differences(props[key], value[key], f"{path}.{key}")
     if found == "array" and schema.get("items"):
         for index, item in enumerate(value[:25]):
             problems += differences(schema["items"], item, f"{path}[{index}]")
@@ -287,6 +328,9 @@ class Replayer:
         self.credentials = credentials
         self.ids: dict[int, int] = {}
         self.session = requests.Session()
+        # the sandboxes are on loopback: no proxy, netrc or CA settings from the environment, which
+        # requests would otherwise look up again for every request
+        self.session.trust_env = False
 
     def translate(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -386,7 +430,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # polled every 10 ms, so close() waits that long, not serve_forever's 0.5 s
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
         self.thread.start()
 
     def close(self) -> None:

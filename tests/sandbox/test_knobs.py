@@ -27,9 +27,9 @@ def wait_until(condition, limit: float = 10.0) -> bool:  # type: ignore[no-untyp
 
 
 def test_max_in_flight_counts_simultaneous_requests_and_resets() -> None:
-    with Sandbox(store=Store.create(seed=1, orders=5)) as shop:
+    with Sandbox(store=Store.create(seed=5, orders=5)) as shop:  # the tax tests' seed: seeded once
         assert shop.max_in_flight == 0
-        shop.faults.latency = 0.5  # each request is held while the others arrive
+        shop.faults.latency = 0.3  # each request is held while the others arrive
         threads = [threading.Thread(target=requests.get, args=(f"{shop.url}/wp-json/",), kwargs={"timeout": 30})
                    for _ in range(3)]
         for thread in threads:
@@ -49,11 +49,13 @@ def test_max_in_flight_counts_simultaneous_requests_and_resets() -> None:
 
 
 def test_churn_logs_every_change_with_bulk_same_second_edits_trash_and_deletes() -> None:
+    """The churn's choices come from the store's seed, so this mix (two bulk edits of 120 orders
+    and the ordinary changes between them, every kind among them) is the same on every run."""
     with Sandbox(store=Store.create(seed=3, orders=150)) as shop:
-        churn = shop.churn(rate=500, duration=30, limit=400, bulk_every=40)
+        churn = shop.churn(rate=2000, duration=30, limit=200, bulk_every=40)
         assert churn.wait(60), "the churn did not end by itself"
         log = list(shop.change_log)
-        assert len(log) >= 400
+        assert len(log) >= 200
         assert {c.kind for c in log} == {"created", "updated", "trashed", "deleted"}
         assert {c.resource for c in log} >= {"order", "product", "customer"}
         bulk = Counter(c.date_modified_gmt for c in log if c.resource == "order" and c.kind == "updated")
@@ -69,8 +71,8 @@ def test_churn_logs_every_change_with_bulk_same_second_edits_trash_and_deletes()
 
 
 def test_churn_stops_with_the_sandbox() -> None:
-    shop = Sandbox(store=Store.create(seed=3, orders=20)).start()
-    churn = shop.churn(rate=50, duration=600)
+    shop = Sandbox(store=Store.create(seed=3, orders=150)).start()  # the churn test's store: seeded once
+    churn = shop.churn(rate=200, duration=600)
     assert wait_until(lambda: len(shop.change_log) > 3)
     shop.stop()
     assert not churn.running
@@ -116,5 +118,25 @@ def test_a_tax_exclusive_store_adds_the_tax_on_top() -> None:
 
 
 def test_the_sandbox_seeds_the_kind_it_is_given() -> None:
-    with Sandbox(orders=3, prices_include_tax=False) as shop:
+    with Sandbox(seed=5, orders=5, prices_include_tax=False) as shop:  # as the tax-exclusive test: seeded once
         assert shop.store.settings["options"]["woocommerce_prices_include_tax"] == "no"
+
+
+def test_a_second_store_of_a_seed_is_the_first_seeding_and_shares_nothing_with_it() -> None:
+    """Store.create seeds a (seed, orders, kind) once per process and unpickles it after that."""
+    from woo_connector.sandbox import store as store_module
+
+    store_module._SEEDED.pop((9, 7, True), None)
+    first, second = Store.create(seed=9, orders=7), Store.create(seed=9, orders=7)
+    store_module._SEEDED.pop((9, 7, True))
+    fresh = Store.create(seed=9, orders=7)  # seeded again from the number
+    for made in (first, second):
+        assert (made.tables, made.counters, made.settings, made.keys, made._dirty, made._deleted) == (
+            fresh.tables, fresh.counters, fresh.settings, fresh.keys, fresh._dirty, fresh._deleted)
+    order = next(iter(second.all("order")))
+    order["status"] = "changed in the second store"
+    second.settings["options"]["woocommerce_prices_include_tax"] = "no"
+    assert first.get("order", order["id"])["status"] != order["status"]
+    assert Store.create(seed=9, orders=7).get("order", order["id"])["status"] != order["status"]
+    assert Store.create(seed=9, orders=7).settings["options"]["woocommerce_prices_include_tax"] == "yes"
+    assert Store.create(seed=9, orders=8).tables != fresh.tables

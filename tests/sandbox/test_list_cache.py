@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from woo_connector.sandbox.collection import selection_key
+from woo_connector.sandbox.collection import project, selection_key
 from woo_connector.sandbox.faults import Canned, Faults
 from woo_connector.sandbox.list_cache import EncodedPage, ListCache
 from woo_connector.sandbox.php import php_json
@@ -88,6 +88,10 @@ QUERIES = [
     "after=2026-10-01T00:00:00&per_page=100",
     "exclude=1,2,3&per_page=15&page=2",
     "_fields=id,status,billing.email&per_page=20",
+    "_fields=id&per_page=20&page=2",
+    "_fields=id,line_items.id,_links,meta_data&orderby=id&order=asc&per_page=10",
+    "_fields=&per_page=5",
+    "_fields%5B0%5D=id&per_page=5",
     "_envelope&per_page=3",
     "per_page=500",
     "orderby=nonsense",
@@ -101,6 +105,18 @@ def test_a_cached_answer_is_byte_for_byte_the_uncached_one(pair: tuple[Shop, Sho
     for _ in range(2):  # the first fills the cache, the second is served from it
         got = cached.call("GET", "/orders", query)
         assert (got.status, got.headers, got.body) == (expected.status, expected.headers, expected.body)
+
+
+@pytest.mark.parametrize("route", ["/orders", "/products", "/customers", "/coupons", "/orders/377/refunds"])
+def test_a_cut_page_is_the_whole_page_cut(pair: tuple[Shop, Shop], route: str) -> None:
+    """List pages with ``_fields`` cut each document before rendering it; that must be what
+    cutting the whole rendered page gives, with or without the cache."""
+    for shop in pair:
+        whole = shop.call("GET", route, "per_page=30")
+        assert whole.status == 200 and json.loads(whole.body)
+        for fields in ("id", "id,date_modified_gmt", "id,line_items.id,billing.city,_links,images.src"):
+            cut = shop.call("GET", route, f"per_page=30&_fields={fields}")
+            assert cut.status == 200 and json.loads(cut.body) == project(json.loads(whole.body), fields)
 
 
 def test_a_walk_is_served_from_the_cache_once_it_is_warm(pair: tuple[Shop, Shop]) -> None:
@@ -148,6 +164,15 @@ def test_an_update_is_in_the_next_page(shop: Shop) -> None:
     assert answer.status == 200
     assert shop.shown(oid)["customer_note"] == "after the cache"
     assert next(o for o in shop.orders() if o["id"] == oid)["customer_note"] == "after the cache"
+
+
+def test_an_update_is_in_the_next_cut_page(shop: Shop) -> None:
+    """A ``_fields`` page is cached as its own cut of each order: a write drops that too."""
+    query = "_fields=id,status,customer_note&orderby=id&order=asc&per_page=20"
+    first = shop.orders(query)[0]
+    assert shop.orders(query)[0] == first  # served from the cache
+    assert shop.call("PUT", f"/orders/{first['id']}", body={"customer_note": "cut after the cache"}).status == 200
+    assert shop.orders(query)[0] == {**first, "customer_note": "cut after the cache"}
 
 
 def test_a_status_change_moves_an_order_between_filtered_lists(shop: Shop) -> None:
@@ -247,6 +272,10 @@ def test_an_entry_is_never_answered_for_another_document_under_the_same_id() -> 
     assert cache.encoded("order", old, BASE, lambda: b"old") == b"old"
     assert cache.encoded("order", old, BASE, lambda: b"unused") == b"old"
     assert cache.encoded("order", new, BASE, lambda: b"new") == b"new"
+    assert cache.projected("order", old, BASE, "id", lambda: {"id": "old"}) == {"id": "old"}
+    assert cache.projected("order", old, BASE, "id", lambda: {"id": "unused"}) == {"id": "old"}
+    assert cache.projected("order", old, BASE, "id,status", lambda: {"id": "other cut"}) == {"id": "other cut"}
+    assert cache.projected("order", new, BASE, "id", lambda: {"id": "new"}) == {"id": "new"}
 
 
 def test_a_walks_pages_and_signatures_share_one_selection_but_filters_do_not() -> None:

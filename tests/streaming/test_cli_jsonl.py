@@ -73,6 +73,7 @@ def test_jsonl_writes_every_item_one_per_line(sandbox_http: Sandbox, tmp_path: P
 def test_a_failure_part_way_is_a_last_line_with_the_resume_point(
     sandbox_http: Sandbox, tmp_path: Path, monkeypatch, no_backoff: None
 ) -> None:
+    """Ids only: the lines, pages and resume point are the proof, not the items' contents."""
     conn = conn_file(tmp_path, sandbox_http)
 
     class BreakAfter(io.StringIO):
@@ -84,7 +85,7 @@ def test_a_failure_part_way_is_a_last_line_with_the_resume_point(
     out = BreakAfter()
     monkeypatch.setattr(cli.sys, "stdout", out)
     monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
-    code = cli.main(["invoke", "list-orders", "--jsonl", "--input", '{"per_page": 20, "concurrency": 1}',
+    code = cli.main(["invoke", "list-orders", "--jsonl", "--input", '{"per_page": 20, "concurrency": 1, "_fields": ["id"]}',
                      "--connection", conn])
     sandbox_http.faults.server_errors = 0
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -95,7 +96,7 @@ def test_a_failure_part_way_is_a_last_line_with_the_resume_point(
     assert "resume" in cli.sys.stderr.getvalue()
 
     code, rest, _ = run(["invoke", "list-orders", "--jsonl", "--input",
-                         json.dumps({"per_page": 20, "concurrency": 1, **error["details"]["resume"]}),
+                         json.dumps({"per_page": 20, "concurrency": 1, "_fields": ["id"], **error["details"]["resume"]}),
                          "--connection", conn], monkeypatch)
     ids = [item["id"] for item in lines[:-1]] + [json.loads(line)["id"] for line in rest.splitlines()]
     assert code == 0 and len(ids) == len(set(ids)) == 300
@@ -118,14 +119,15 @@ def test_head_stops_the_pull_quietly(sandbox_http: Sandbox, tmp_path: Path) -> N
 
 
 def test_progress_goes_to_stderr_only(sandbox_http: Sandbox, tmp_path: Path, monkeypatch) -> None:
+    """Ids only: where the progress goes is the proof, not the items' contents."""
     conn = conn_file(tmp_path, sandbox_http)
-    code, out, err = run(["invoke", "list-orders", "--jsonl", "--progress", "--input", '{"per_page": 50}',
+    code, out, err = run(["invoke", "list-orders", "--jsonl", "--progress", "--input", '{"per_page": 50, "_fields": ["id"]}',
                           "--connection", conn], monkeypatch)
     assert code == 0 and "300/300" in err
     assert [json.loads(line)["id"] for line in out.splitlines()]  # stdout: JSON lines only
-    code, out, err = run(["invoke", "list-orders", "--progress", "--input", '{"per_page": 50, "all_pages": true}',
+    code, out, err = run(["invoke", "list-orders", "--progress", "--input", '{"per_page": 50, "all_pages": true, "_fields": ["id"]}',
                           "--connection", conn], monkeypatch)
     assert code == 0 and len(json.loads(out)["items"]) == 300 and "300/300" in err
-    code, out, err = run(["invoke", "list-orders", "--no-progress", "--input", '{"per_page": 50, "all_pages": true}',
+    code, out, err = run(["invoke", "list-orders", "--no-progress", "--input", '{"per_page": 50, "all_pages": true, "_fields": ["id"]}',
                           "--connection", conn], monkeypatch)
     assert code == 0 and err == ""

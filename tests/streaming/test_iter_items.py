@@ -32,7 +32,8 @@ def ids(items: list[dict[str, Any]]) -> list[int]:
     {"per_page": PER_PAGE, "concurrency": 1},
     {"per_page": PER_PAGE, "concurrency": 8, "max_items": 77},
     {"per_page": PER_PAGE, "orderby": "date", "order": "desc", "status": ["processing", "completed"]},
-    {"per_page": 7, "page": 3, "concurrency": 3, "_fields": ["id", "status"]},
+    # an odd page size (300 = 13 x 23 + 1: a last page of one) from page 3, three in flight
+    {"per_page": 23, "page": 3, "concurrency": 3, "_fields": ["id", "status"]},
 ])
 def test_streaming_yields_what_all_pages_returns(connector: Registry, sandbox_http: Sandbox, payload) -> None:
     conn = sandbox_http.connection()
@@ -70,18 +71,22 @@ def test_streaming_drops_an_id_a_later_page_repeats(connector: Registry, sandbox
 
 
 def test_concurrency_respects_its_bound(connector: Registry, sandbox_http: Sandbox) -> None:
+    """Ten pages of 30 ids, each held 10 ms by the store so requests in flight overlap: enough
+    rounds for every bound here (three in flight, the default four) to be reached and exceeded
+    by a client that ignored it."""
     conn = sandbox_http.connection()
-    sandbox_http.faults.latency = 0.02
+    sandbox_http.faults.latency = 0.01
+    pages = {**IDS_ONLY, "per_page": 30}
     seen = {}
     for bound in (1, 2, 3):
         sandbox_http.max_in_flight = 0
-        items = list(connector.iter_items("list-orders", {**IDS_ONLY, "concurrency": bound}, conn))
+        items = list(connector.iter_items("list-orders", {**pages, "concurrency": bound}, conn))
         assert len(items) == 300
         seen[bound] = sandbox_http.max_in_flight
     assert seen[1] == 1
     assert 2 <= max(seen[2], seen[3]) and seen[2] <= 2 and seen[3] <= 3
     sandbox_http.max_in_flight = 0
-    connector.invoke("list-orders", {**IDS_ONLY, "all_pages": True}, conn)
+    connector.invoke("list-orders", {**pages, "all_pages": True}, conn)
     assert sandbox_http.max_in_flight <= DEFAULT_CONCURRENCY
 
 
@@ -90,7 +95,7 @@ def test_a_descending_order_the_caller_chose_is_walked_one_page_at_a_time(
 ) -> None:
     sandbox_http.faults.latency = 0.01
     sandbox_http.max_in_flight = 0
-    payload = {**IDS_ONLY, "concurrency": 8, "orderby": "date", "order": "desc"}
+    payload = {**IDS_ONLY, "per_page": 30, "concurrency": 8, "orderby": "date", "order": "desc"}  # ten pages
     items = list(connector.iter_items("list-orders", payload, sandbox_http.connection()))
     assert len(items) == 300 and sandbox_http.max_in_flight == 1
 
@@ -107,19 +112,22 @@ def test_a_tool_that_is_not_a_list_does_not_stream(connector: Registry, sandbox_
 
 
 def test_429_shrinks_the_pool_and_the_pull_still_completes(sandbox_http: Sandbox) -> None:
+    """Fifteen pages of 20 ids asked eight at a time, every fourth request refused with 429: the
+    pool shrinks and every page still arrives, once and in order."""
     sandbox_http.faults.latency = 0.01
     sandbox_http.faults.rate_limit_every = 4
     sandbox_http.faults.retry_after = 0  # the hold itself is unit-tested; here the shrink
     client = WooClient(Connection.from_dict(sandbox_http.connection()))
     limit = AdaptiveLimit(8)
+    by_id = {"orderby": "id", "order": "asc", "_fields": "id"}  # ids only: the same pages, a fraction of the bytes
     try:
         pages = list(fetch_in_order(
-            lambda page: client.fetch_page("/orders", {"orderby": "id", "order": "asc"}, page, 10, retries=0),
-            range(1, 31), concurrency=8, limit=limit, retries=6,
+            lambda page: client.fetch_page("/orders", by_id, page, 20, retries=0),
+            range(1, 16), concurrency=8, limit=limit, retries=6,
         ))
     finally:
         client.close()
-    assert [page for page, _ in pages] == list(range(1, 31))
+    assert [page for page, _ in pages] == list(range(1, 16))
     got = [order["id"] for _, (items, _) in pages for order in items]
     assert len(got) == len(set(got)) == 300 and got == sorted(got)
     assert limit.lowest < 8
@@ -169,8 +177,9 @@ def test_progress_is_monotonic_and_ends_at_the_total(connector: Registry, sandbo
 def test_a_concurrent_walk_loses_nothing_while_the_shop_writes(connector: Registry) -> None:
     """Churn creates orders and moves statuses during the walk: every order that existed before
     it is read once, by the concurrent walk in the order it chose (id ascending). Ids only, and
-    240 orders: 24+ pages are still three rounds of eight pages in flight while the shop writes."""
-    sandbox = Sandbox(orders=240).start()
+    the session's seed and size (its seeding is reused, not redone): 30+ pages are still several
+    rounds of eight pages in flight while the shop writes."""
+    sandbox = Sandbox(seed=42, orders=300).start()  # the session sandboxes' kind
     try:
         conn = sandbox.connection()
         before = set(ids(connector.invoke("list-orders", {"all_pages": True, "concurrency": 1,

@@ -228,7 +228,14 @@ def public(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(doc: dict[str, Any], request: Request, link_block: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The public form of a stored document: internal ``_`` keys dropped, URLs rebased."""
+    """The public form of a stored document: internal ``_`` keys dropped, URLs rebased.
+
+    A document's own render (the one given its ``_links``; parts such as a refund's lines have
+    none) is cut to ``request.cut`` first when a ``_fields`` list page is being made: rebasing
+    only what is kept gives what cutting the rebased whole would, without walking every order
+    to keep its id."""
+    if link_block is not None and request.cut is not None:
+        return rebase(project_one({**public(doc), "_links": link_block}, request.cut), request.base_url)
     out = rebase(public(doc), request.base_url)
     if link_block is not None:
         out["_links"] = link_block
@@ -250,9 +257,14 @@ def links(request: Request, self_route: str, collection_route: str | None,
     return block
 
 
+def field_names(fields: str) -> list[str]:
+    """The names a ``_fields`` value lists (top-level or dotted nested keys)."""
+    return [part.strip() for part in fields.split(",") if part.strip()]
+
+
 def project(value: Any, fields: str) -> Any:
     """``_fields``: keep the named top-level or dotted nested keys of an object or list."""
-    wanted = [part.strip() for part in fields.split(",") if part.strip()]
+    wanted = field_names(fields)
     if not wanted:
         return value
     if isinstance(value, list):
@@ -344,8 +356,9 @@ def list_response(
     ``docs`` may be a callable, so a handler's own filtering runs only when the selection is
     computed. With ``cached`` (the kind of document listed; only for handlers whose ``out`` depends
     on the document and ``request.base_url`` alone) the selection is kept in the store's
-    :class:`.list_cache.ListCache` per query, and a request that only gets encoded
-    (``request.encoded_ok``) is answered with each document's cached encoding.
+    :class:`.list_cache.ListCache` per query, a request that only gets encoded
+    (``request.encoded_ok``) is answered with each document's cached encoding, and one with a
+    ``_fields`` string with each document's cached cut.
     """
     errors = errors or ParamErrors()
     query = request.query
@@ -392,7 +405,22 @@ def list_response(
         encoded = EncodedPage(cache.encoded(cached, doc, base_url, lambda doc=doc: php_json(out(doc)))
                               for doc in window)
         return Response(200, encoded, headers)
-    return Response(200, [out(doc) for doc in window], headers)
+    fields = query.get("_fields")
+    wanted = field_names(fields) if isinstance(fields, str) else []
+    if not wanted:
+        return Response(200, [out(doc) for doc in window], headers)
+    # a _fields page: each document is cut as it is rendered, and dispatch cuts the answer again
+    # (the same result: cutting is idempotent); that copy is what goes out
+    request.cut = wanted
+    try:
+        if cache is not None and cached is not None:
+            base_url = request.base_url
+            return Response(200, [cache.projected(cached, doc, base_url, fields,
+                                                  lambda doc=doc: project([out(doc)], fields)[0]) for doc in window],
+                            headers)
+        return Response(200, [out(doc) for doc in window], headers)
+    finally:
+        request.cut = None
 
 
 def _select(docs: list[dict[str, Any]], query: dict[str, Any], orderby: str, descending: bool,

@@ -9,7 +9,9 @@ writes none of that changes, so it is kept here:
   parameters), shared by every page of a walk;
 * each document's **encoded** public form, as :func:`.php.php_json` writes it, per base URL (the
   store is served over HTTP and HTTPS at once and its links name the address the client used).
-  An :class:`EncodedPage` of these joins into exactly the bytes ``php_json`` makes of the list.
+  An :class:`EncodedPage` of these joins into exactly the bytes ``php_json`` makes of the list;
+* each document's public form cut to a ``_fields`` list, per base URL: a walk that asks for ids
+  only rendered every whole order and then kept its id (26 times the cost of a cached page).
 
 There is no per-object version to compare: handlers and churn edit stored documents in place, so
 the one safe signal is the store's own write path. :class:`.state.StoreState` calls
@@ -46,10 +48,12 @@ class ListCache:
     def __init__(self) -> None:
         self._selections: dict[Hashable, list[dict[str, Any]]] = {}
         self._encoded: dict[tuple[str, int, str], tuple[dict[str, Any], bytes]] = {}
+        self._projected: dict[tuple[str, int, str, str], tuple[dict[str, Any], Any]] = {}
 
     def clear(self) -> None:
         self._selections.clear()
         self._encoded.clear()
+        self._projected.clear()
 
     def selection(self, key: Hashable, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         """The documents ``key`` selects, in order; computed once until the next write.
@@ -63,16 +67,26 @@ class ListCache:
         return found
 
     def encoded(self, kind: str, doc: dict[str, Any], base_url: str, encode: Callable[[], bytes]) -> bytes:
-        """``doc``'s public form encoded for ``base_url``; ``encode`` makes it on a miss.
+        """``doc``'s public form encoded for ``base_url``; ``encode`` makes it on a miss."""
+        return _kept(self._encoded, (kind, doc["id"], base_url), doc, encode)
 
-        The entry remembers the document object it was made from, so a document replaced under
-        the same id (which a write would also have cleared) can never be answered for."""
-        key = (kind, doc["id"], base_url)
-        found = self._encoded.get(key)
-        if found is not None and found[0] is doc:
-            return found[1]
-        if len(self._encoded) >= MAX_ENCODED:
-            self._encoded.clear()
-        data = encode()
-        self._encoded[key] = (doc, data)
-        return data
+    def projected(self, kind: str, doc: dict[str, Any], base_url: str, fields: str, project: Callable[[], Any]) -> Any:
+        """``doc``'s public form for ``base_url`` cut to ``fields`` (a ``_fields`` value); ``project``
+        makes it on a miss. Kept only for answers that ``dispatch`` projects again, which copies
+        each item: no answer hands out the cached object itself."""
+        return _kept(self._projected, (kind, doc["id"], base_url, fields), doc, project)
+
+
+def _kept(table: dict[Any, tuple[dict[str, Any], Any]], key: Hashable, doc: dict[str, Any], make: Callable[[], Any]) -> Any:
+    """What ``make`` made of ``doc`` under ``key``, made on a miss.
+
+    The entry remembers the document object it was made from, so a document replaced under the
+    same id (which a write would also have cleared) can never be answered for."""
+    found = table.get(key)
+    if found is not None and found[0] is doc:
+        return found[1]
+    if len(table) >= MAX_ENCODED:
+        table.clear()
+    value = make()
+    table[key] = (doc, value)
+    return value

@@ -40,17 +40,20 @@ KINDS = (
 
 
 def fmt_local(moment: datetime | None) -> str | None:
-    """Store-time string without offset, as WooCommerce prints plain date fields."""
+    """Store-time string without offset, as WooCommerce prints plain date fields.
+
+    ``isoformat`` cut before its offset is ``%Y-%m-%dT%H:%M:%S`` for every four-digit year, at
+    two thirds of ``strftime``'s cost: seeding and every write stamp thousands of these."""
     if moment is None:
         return None
-    return (moment.astimezone(timezone.utc) + STORE_OFFSET).strftime("%Y-%m-%dT%H:%M:%S")
+    return (moment.astimezone(timezone.utc) + STORE_OFFSET).isoformat(timespec="seconds")[:19]
 
 
 def fmt_gmt(moment: datetime | None) -> str | None:
     """UTC string without offset, as WooCommerce prints ``*_gmt`` fields."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")[:19]
 
 
 def parse_gmt(text: str | None) -> datetime | None:

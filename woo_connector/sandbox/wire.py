@@ -37,6 +37,9 @@ class Request:
     encoded_ok: bool = False
     """Set by the HTTP site when the answer only gets JSON-encoded (no ``_fields``, no ``_envelope``):
     a list handler may then answer with a :class:`.list_cache.EncodedPage` of cached bytes."""
+    cut: list[str] | None = None
+    """The ``_fields`` names while a list page is rendered: a document's top-level render keeps
+    only these before rebasing its URLs (dispatch cuts the answer to them anyway)."""
 
     @property
     def fields(self) -> dict[str, Any]:
