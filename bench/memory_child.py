@@ -6,8 +6,10 @@ RSS as the baseline, resets the kernel's high-water mark (``/proc/self/clear_ref
 reports ``VmHWM - baseline``. Where clear_refs is not writable, ``ru_maxrss`` stands in (a
 baseline taken after warm-up is then close to the peak so far, so growth is still right).
 
-Input (stdin, JSON): contender, mode ("keep" or "stream"), per_page, workers, conn. Output
-(stdout, JSON): items, baseline_kb, peak_kb, or unavailable with the reason.
+Input (stdin, JSON): a list of jobs, each with contender, mode ("keep" or "stream"), per_page,
+workers, order_id and conn; they are measured one after another (the bench gives each its own
+child unless ``Config.s3_jobs_per_child`` says otherwise). Output (stdout, JSON): one outcome per
+job, in order: items, baseline_kb, peak_kb, or unavailable with the reason.
 """
 
 from __future__ import annotations
@@ -70,4 +72,4 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(measure(json.load(sys.stdin))) + "\n")
+    sys.stdout.write(json.dumps([measure(job) for job in json.load(sys.stdin)]) + "\n")
