@@ -63,13 +63,13 @@ def installed(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory)
     return python
 
 
-def in_venv(installed: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run a program of the venv. Its interpreter may write bytecode (the suite's environment may
+def in_venv(program: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run a program of the venv (its python, its woo-connector). Its interpreter may write bytecode (the suite's environment may
     say PYTHONDONTWRITEBYTECODE): the first run compiles what it imports and later runs reuse it,
     where compiling every installed dependency up front (uv --compile-bytecode) cost more than
     all the runs here import."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.run(list(args), check=check, capture_output=True, text=True, cwd="/", env=env)
+    return subprocess.run([str(program), *args], check=check, capture_output=True, text=True, cwd="/", env=env)
 
 
 def uv_pip(python: Path, *args: str) -> None:
@@ -93,13 +93,13 @@ def with_pack(installed: Path, wheels: dict[str, Path]) -> Iterator[Callable[[st
 
 
 def cli(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return in_venv(installed, str(installed.parent / "woo-connector"), *args)
+    return in_venv(installed.parent / "woo-connector", *args)
 
 
 def test_wheel_carries_manifest_and_schemas(installed: Path) -> None:
     out = in_venv(
-        installed, str(installed), "-c",
-        "import woo_connector.resources as r; print(r.manifest_path()); print(r.schemas_dir())", check=True,
+        installed, "-c", "import woo_connector.resources as r; print(r.manifest_path()); print(r.schemas_dir())",
+        check=True,
     ).stdout.split()
     assert all("site-packages" in line for line in out)
     assert [t["name"] for t in yaml.safe_load(Path(out[0]).read_text())["tools"]] == TOOLS
@@ -108,7 +108,7 @@ def test_wheel_carries_manifest_and_schemas(installed: Path) -> None:
 
 
 def test_readme_host_snippet_finds_every_tool(installed: Path) -> None:
-    result = in_venv(installed, str(installed), "-c", readme_host_snippet(), check=True)
+    result = in_venv(installed, "-c", readme_host_snippet(), check=True)
     names = ast.literal_eval(result.stdout.strip())  # the snippet prints a list of names
     assert names == TOOLS
 
