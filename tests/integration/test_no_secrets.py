@@ -3,6 +3,11 @@
 Everything a person or a log could see is collected (log records of every logger, stdout and
 stderr, each error's to_dict/repr/traceback with its whole exception chain, each result) and
 scanned for the key, the secret, their Basic pair and any unmasked oauth_signature.
+
+Most of a mode's time is waiting for timeouts. The scenarios that wait run in lanes (LANES), each
+against a small store of its own (the session stores' seed, so the same keys) in a thread beside
+the rest: the same calls against the same faults, the same outcomes, the same things scanned,
+the waits side by side instead of one after another.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import re
 import socket
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -32,6 +38,9 @@ MODES = ["https-basic", "https-query", "https-oauth1", "http-oauth1"]
 TIMEOUT = 0.15
 SLOW = 2 * TIMEOUT
 RECOVERY_WAITS = (0.0, SLOW, 2 * SLOW)
+# The scenarios that wait for a timeout, in lanes of about the same length (~0.5 s): each lane has
+# a store, and so fault knobs, to itself, and runs its scenarios one after another.
+LANES = (("drip read",), ("lookup",), ("slow read", "slow write", "drip write"))
 SIGNATURE = re.compile(r"oauth_signature(?:=|%3D|\"\s*:\s*\"|=\")(?!\*\*\*)[A-Za-z0-9%+/]")
 
 
@@ -79,6 +88,41 @@ def scenarios(sandbox: Sandbox, conn: dict[str, Any], pid: int) -> list[tuple[st
     return rows
 
 
+@pytest.fixture(scope="module")
+def lane_stores(sandbox_http: Sandbox) -> Iterator[dict[str, list[Sandbox]]]:
+    """Per scheme, a small store for each lane (the session stores' seed)."""
+    seed = sandbox_http.store.seed
+    stores = {scheme: [Sandbox(seed=seed, orders=20, https=scheme == "https").start() for _ in LANES]
+              for scheme in ("http", "https")}
+    yield stores
+    with ThreadPoolExecutor() as pool:  # each stop waits for its server's poll: side by side
+        list(pool.map(Sandbox.stop, [sandbox for lane in stores.values() for sandbox in lane]))
+
+
+def attempt(connector: Registry, tool: str, payload: Any, conn: dict[str, Any]) -> tuple[str, str]:
+    """(outcome, what a person could see of it): "result" and the result, or the error's code
+    and everything about the error."""
+    try:
+        result = connector.invoke(tool, payload, conn)
+    except WooConnectorError as exc:
+        return exc.code, everything_about(exc)
+    return "result", json.dumps(result, default=str)
+
+
+def run_lane(connector: Registry, sandbox: Sandbox, conn: dict[str, Any], lane: tuple[str, ...]
+             ) -> dict[str, tuple[str, str]]:
+    """The lane's scenarios against its own store, one after another: name -> attempt()."""
+    pid = connector.invoke("list-products", {"per_page": 1}, conn)["items"][0]["id"]
+    done: dict[str, tuple[str, str]] = {}
+    for name, arrange, tool, payload in scenarios(sandbox, conn, pid):
+        if name in lane:
+            sandbox.faults.reset()
+            arrange()
+            done[name] = attempt(connector, tool, payload, conn)
+            sandbox.faults.reset()
+    return done
+
+
 def scan(text: str, conn: dict[str, Any]) -> list[str]:
     pair = base64.b64encode(f"{conn['consumer_key']}:{conn['consumer_secret']}".encode()).decode()
     found = [name for name, value in (("key", conn["consumer_key"]), ("secret", conn["consumer_secret"]),
@@ -101,42 +145,51 @@ def everything_about(exc: BaseException) -> str:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_no_secret_in_any_output_log_or_error(
-    mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox, connector: Registry,
-    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-    no_backoff: None,
+    mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox, lane_stores: dict[str, list[Sandbox]],
+    connector: Registry, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, no_backoff: None,
 ) -> None:
     monkeypatch.setattr(recovery, "RECOVERY_WAITS", RECOVERY_WAITS)
     sandbox, conn = connection_for(mode, sandbox_http, sandbox_https)
+    scheme, auth = mode.split("-")
+    lanes = [(lane, store, {**store.connection(), "auth": auth, "timeout": TIMEOUT})
+             for lane, store in zip(LANES, lane_stores[scheme])]
+    in_lanes = {name for lane in LANES for name in lane}
     connector.close()
     pid = connector.invoke("list-products", {"per_page": 1}, conn)["items"][0]["id"]
     caplog.set_level(logging.DEBUG)
     seen: list[str] = []
     outcomes: dict[str, str] = {}
-    for name, arrange, tool, payload in scenarios(sandbox, conn, pid):
-        sandbox.faults.reset()
-        arrange()
-        try:
-            result = connector.invoke(tool, payload, conn)
-        except WooConnectorError as exc:
-            outcomes[name] = exc.code
-            seen.append(everything_about(exc))
-        else:
-            outcomes[name] = "result"
-            seen.append(json.dumps(result, default=str))
-        sandbox.faults.reset()
+    with ThreadPoolExecutor(len(lanes)) as pool:
+        beside = [pool.submit(run_lane, connector, store, lane_conn, lane) for lane, store, lane_conn in lanes]
+        for name, arrange, tool, payload in scenarios(sandbox, conn, pid):
+            if name in in_lanes:
+                continue
+            sandbox.faults.reset()
+            arrange()
+            outcomes[name], text = attempt(connector, tool, payload, conn)
+            seen.append(text)
+            sandbox.faults.reset()
+        for future in beside:
+            for name, (outcome, text) in future.result().items():
+                outcomes[name] = outcome
+                seen.append(text)
+    assert set(outcomes) == {row[0] for row in scenarios(sandbox, conn, pid)}  # each ran, in a lane or not
     seen.append(json.dumps(connector.verify(conn)))
     seen.append(json.dumps(connector.verify({**conn, "consumer_secret": conn["consumer_secret"][:-1] + "x"})))
     for record in caplog.records:
         seen.append(logging.Formatter("%(name)s %(message)s").format(record))
     out, err = capsys.readouterr()
     seen += [out, err]
-    leaks = {i: scan(text, conn) for i, text in enumerate(seen) if scan(text, conn)}
+    conns = [conn, *(lane_conn for _lane, _store, lane_conn in lanes)]
+    leaks = {i: found for i, text in enumerate(seen) if (found := [f for c in conns for f in scan(text, c)])}
     assert not leaks, {i: (leaks[i], seen[i][:600]) for i in leaks}
     assert any(r.name.startswith("urllib3") for r in caplog.records)  # the DEBUG lines were there
     # each fault was classified, not escaped: every outcome is a result or a connector error
     assert outcomes["502 write"] == "outcome_unknown" and outcomes["502 read"] == "server_error"
     assert outcomes["429 read"] == "rate_limited"  # Retry-After 3600 > call_budget: at once
     assert outcomes["slow write"] == outcomes["drip write"] == "outcome_unknown"
+    assert outcomes["drip read"] == "timeout"  # every attempt timed out
     assert outcomes["lookup"] == "result"  # recovered after the timeout
 
 
