@@ -35,6 +35,7 @@ import yaml
 
 from ..dry_run import FLAG, accepts
 from ..registry import ToolSpec
+from ..toolpacks import SAFE_LOADER
 from .compact import compact_input_schema, compact_schema
 
 __all__ = ["AgentTool", "agent_tools", "agent_tool", "agent_notes", "agent_fields", "AGENT_PER_PAGE",
@@ -103,7 +104,7 @@ def agent_fields() -> dict[str, tuple[str, ...]]:
 
 def _yaml(name: str) -> dict[Any, Any]:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return yaml.load(text, Loader=SAFE_LOADER) or {}
 
 
 def agent_tools(specs: Sequence[ToolSpec], budget: int = LISTING_BUDGET,
