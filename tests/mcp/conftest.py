@@ -1,8 +1,8 @@
 """Agent Mode fixtures: the MCP server as a real subprocess in front of the session sandboxes.
 
 One HTTP server per test module (started on a free port, its URL and token read from its
-stderr); stdio servers are spawned by the SDK's client per session. Helpers prove "nothing
-changed": the sandbox's request log and a snapshot of every table and id counter.
+stderr); stdio servers are spawned by the SDK's stdio_client, one per session. Helpers prove
+"nothing changed": the sandbox's request log and a snapshot of every table and id counter.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,16 +64,45 @@ def writes_sent() -> Callable[[Sandbox], list[tuple[str, str]]]:
     return _writes_sent
 
 
-@pytest.fixture
-def stdio_params() -> Callable[[Sandbox], Any]:
-    """How the MCP client spawns `python -m woo_connector.cli mcp` for a sandbox (a bare env:
-    only PATH and the WOO_* variables, as a desktop client would pass them)."""
-    from mcp.client.stdio import StdioServerParameters
+STDIO_SERVERS = 2  # test_stdio's sessions: one per protocol revision
 
-    return lambda sandbox: StdioServerParameters(
+
+@dataclass
+class StdioServers:
+    """Stdio servers spawned ahead, each for one session, and the event loop they live in."""
+
+    portal: Any  # anyio's BlockingPortal: runs a test's session in that loop
+    streams: list[Any]  # each server's (read, write) streams, as stdio_client yields them
+
+    def transport(self, index: int) -> Any:
+        """Server ``index`` as a client Transport (the SDK's shape: an async context manager
+        yielding the streams), for ``mcp.Client(...)``."""
+
+        @asynccontextmanager
+        async def spawned() -> AsyncIterator[Any]:
+            yield self.streams[index]
+
+        return spawned()
+
+
+@pytest.fixture(scope="module")
+def stdio_servers(sandbox_http: Sandbox) -> Iterator[StdioServers]:
+    """`python -m woo_connector.cli mcp` in front of the HTTP sandbox, spawned by the SDK's own
+    stdio_client with a bare env (only PATH and the WOO_* variables, as a desktop client passes
+    them). Each server spends about two seconds importing the SDK before it reads its stdin, so
+    all are spawned at once, when the module starts, and start side by side (and beside this
+    process importing the client); each still serves one session, as the SDK keeps a connection
+    to the protocol era it began with."""
+    import anyio.from_thread
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    params = StdioServerParameters(
         command=sys.executable, args=mcp_command()[1:], cwd=str(ROOT),
-        env={"PATH": os.environ.get("PATH", ""), **store_env(sandbox)},
+        env={"PATH": os.environ.get("PATH", ""), **store_env(sandbox_http)},
     )
+    with anyio.from_thread.start_blocking_portal() as portal, ExitStack() as servers:
+        yield StdioServers(portal, [servers.enter_context(portal.wrap_async_context_manager(stdio_client(params)))
+                                    for _ in range(STDIO_SERVERS)])
 
 
 @dataclass
@@ -91,6 +121,10 @@ def http_server(sandbox_https: Sandbox) -> Iterator[HttpServer]:
     proc = subprocess.Popen(mcp_command("--http", "--port", "0"), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        # The tests' client side of the SDK, imported while the server imports its own (each
+        # takes over a second) instead of after it.
+        import mcp.client.streamable_http  # noqa: F401
+
         assert proc.stderr is not None
         seen: list[str] = []
         match = None
@@ -110,11 +144,3 @@ def http_server(sandbox_https: Sandbox) -> Iterator[HttpServer]:
         except subprocess.TimeoutExpired:  # pragma: no cover
             proc.kill()
             proc.wait()
-
-
-@pytest.fixture
-def run() -> Callable[..., Any]:
-    """Run one async scenario to completion (anyio, asyncio backend)."""
-    import anyio
-
-    return lambda fn, *args: anyio.run(fn, *args)

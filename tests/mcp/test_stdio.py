@@ -2,7 +2,8 @@
 
 "legacy" negotiates 2025-11-25 through the initialize handshake; "2026-07-28" is the current
 stable revision (per-request envelope, no handshake). One server process per revision, one
-scenario each: list, read, dry run, real write, error, progress.
+scenario each: list, read, dry run, real write, error, progress. Both processes are spawned when
+the module starts (fixture ``stdio_servers``), so their start-ups overlap.
 """
 
 from __future__ import annotations
@@ -21,18 +22,18 @@ REVISIONS = {"legacy": "2025-11-25", "2026-07-28": "2026-07-28"}
 
 @pytest.mark.parametrize("mode", sorted(REVISIONS))
 def test_a_whole_session_over_stdio(
-    mode: str, connector: Registry, sandbox_http: Sandbox, stdio_params, run, snapshot, writes_sent
+    mode: str, connector: Registry, sandbox_http: Sandbox, stdio_servers, snapshot, writes_sent
 ) -> None:
     from mcp import Client  # here, not at module level: every xdist worker collects this module
 
     registry = connector
-    params = stdio_params(sandbox_http)
+    server = stdio_servers.transport(sorted(REVISIONS).index(mode))
     order_id = registry.invoke("list-orders", {"per_page": 1, "status": "processing"},
                                sandbox_http.connection())["items"][0]["id"]
     seen: dict[str, Any] = {"progress": []}
 
     async def session() -> None:
-        async with Client(params, mode=mode) as client:
+        async with Client(server, mode=mode) as client:
             seen["version"] = client.protocol_version
             listing = await client.list_tools()
             seen["size"] = len(json.dumps(listing.model_dump(mode="json", by_alias=True, exclude_none=True),
@@ -61,7 +62,7 @@ def test_a_whole_session_over_stdio(
             seen["missing"] = await client.call_tool("get-order", {"id": 99999999})
             seen["invalid"] = await client.call_tool("get-order", {"id": "seven"})
 
-    run(session)
+    stdio_servers.portal.call(session)
 
     assert seen["version"] == REVISIONS[mode]
     assert seen["size"] <= 64 * 1024
