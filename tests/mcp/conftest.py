@@ -17,11 +17,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from woo_connector.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from anyio.from_thread import BlockingPortal
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -71,7 +74,7 @@ STDIO_SERVERS = 2  # test_stdio's sessions: one per protocol revision
 class StdioServers:
     """Stdio servers spawned ahead, each for one session, and the event loop they live in."""
 
-    portal: Any  # anyio's BlockingPortal: runs a test's session in that loop
+    portal: BlockingPortal  # runs a test's session in the servers' event loop
     streams: list[Any]  # each server's (read, write) streams, as stdio_client yields them
 
     def transport(self, index: int) -> Any:
