@@ -5,9 +5,9 @@ stderr, each error's to_dict/repr/traceback with its whole exception chain, each
 scanned for the key, the secret, their Basic pair and any unmasked oauth_signature.
 
 Most of a mode's time is waiting for timeouts. The scenarios that wait run in lanes (LANES), each
-against a small store of its own (the session stores' seed, so the same keys) in a thread beside
-the rest: the same calls against the same faults, the same outcomes, the same things scanned,
-the waits side by side instead of one after another.
+in a thread beside the rest, through a sandbox of its own (its own fault knobs) in front of the
+same session store: the same calls against the same faults, the same outcomes, the same things
+scanned, the waits side by side instead of one after another.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ TIMEOUT = 0.15
 SLOW = 2 * TIMEOUT
 RECOVERY_WAITS = (0.0, SLOW, 2 * SLOW)
 # The scenarios that wait for a timeout, in lanes of about the same length (~0.5 s): each lane has
-# a store, and so fault knobs, to itself, and runs its scenarios one after another.
+# fault knobs (a sandbox) to itself, and runs its scenarios one after another.
 LANES = (("drip read",), ("lookup",), ("slow read", "slow write", "drip write"))
 SIGNATURE = re.compile(r"oauth_signature(?:=|%3D|\"\s*:\s*\"|=\")(?!\*\*\*)[A-Za-z0-9%+/]")
 
@@ -89,14 +89,13 @@ def scenarios(sandbox: Sandbox, conn: dict[str, Any], pid: int) -> list[tuple[st
 
 
 @pytest.fixture(scope="module")
-def lane_stores(sandbox_http: Sandbox) -> Iterator[dict[str, list[Sandbox]]]:
-    """Per scheme, a small store for each lane (the session stores' seed)."""
-    seed = sandbox_http.store.seed
-    stores = {scheme: [Sandbox(seed=seed, orders=20, https=scheme == "https").start() for _ in LANES]
-              for scheme in ("http", "https")}
-    yield stores
+def lane_sandboxes(sandbox_http: Sandbox, sandbox_https: Sandbox) -> Iterator[dict[str, list[Sandbox]]]:
+    """Per scheme, a sandbox for each lane, serving that scheme's session store (same data, same keys)."""
+    lanes = {scheme: [Sandbox(store=session.store, https=session.https).start() for _ in LANES]
+             for scheme, session in (("http", sandbox_http), ("https", sandbox_https))}
+    yield lanes
     with ThreadPoolExecutor() as pool:  # each stop waits for its server's poll: side by side
-        list(pool.map(Sandbox.stop, [sandbox for lane in stores.values() for sandbox in lane]))
+        list(pool.map(Sandbox.stop, [sandbox for by_scheme in lanes.values() for sandbox in by_scheme]))
 
 
 def attempt(connector: Registry, tool: str, payload: Any, conn: dict[str, Any]) -> tuple[str, str]:
@@ -111,7 +110,7 @@ def attempt(connector: Registry, tool: str, payload: Any, conn: dict[str, Any]) 
 
 def run_lane(connector: Registry, sandbox: Sandbox, conn: dict[str, Any], lane: tuple[str, ...]
              ) -> dict[str, tuple[str, str]]:
-    """The lane's scenarios against its own store, one after another: name -> attempt()."""
+    """The lane's scenarios through its own sandbox, one after another: name -> attempt()."""
     pid = connector.invoke("list-products", {"per_page": 1}, conn)["items"][0]["id"]
     done: dict[str, tuple[str, str]] = {}
     for name, arrange, tool, payload in scenarios(sandbox, conn, pid):
@@ -145,15 +144,15 @@ def everything_about(exc: BaseException) -> str:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_no_secret_in_any_output_log_or_error(
-    mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox, lane_stores: dict[str, list[Sandbox]],
+    mode: str, sandbox_http: Sandbox, sandbox_https: Sandbox, lane_sandboxes: dict[str, list[Sandbox]],
     connector: Registry, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch, no_backoff: None,
 ) -> None:
     monkeypatch.setattr(recovery, "RECOVERY_WAITS", RECOVERY_WAITS)
     sandbox, conn = connection_for(mode, sandbox_http, sandbox_https)
     scheme, auth = mode.split("-")
-    lanes = [(lane, store, {**store.connection(), "auth": auth, "timeout": TIMEOUT})
-             for lane, store in zip(LANES, lane_stores[scheme])]
+    lanes = [(lane, lane_sandbox, {**lane_sandbox.connection(), "auth": auth, "timeout": TIMEOUT})
+             for lane, lane_sandbox in zip(LANES, lane_sandboxes[scheme])]
     in_lanes = {name for lane in LANES for name in lane}
     connector.close()
     pid = connector.invoke("list-products", {"per_page": 1}, conn)["items"][0]["id"]
@@ -161,7 +160,8 @@ def test_no_secret_in_any_output_log_or_error(
     seen: list[str] = []
     outcomes: dict[str, str] = {}
     with ThreadPoolExecutor(len(lanes)) as pool:
-        beside = [pool.submit(run_lane, connector, store, lane_conn, lane) for lane, store, lane_conn in lanes]
+        beside = [pool.submit(run_lane, connector, lane_sandbox, lane_conn, lane)
+                  for lane, lane_sandbox, lane_conn in lanes]
         for name, arrange, tool, payload in scenarios(sandbox, conn, pid):
             if name in in_lanes:
                 continue
@@ -181,7 +181,7 @@ def test_no_secret_in_any_output_log_or_error(
         seen.append(logging.Formatter("%(name)s %(message)s").format(record))
     out, err = capsys.readouterr()
     seen += [out, err]
-    conns = [conn, *(lane_conn for _lane, _store, lane_conn in lanes)]
+    conns = [conn, *(lane_conn for _lane, _sandbox, lane_conn in lanes)]
     leaks = {i: found for i, text in enumerate(seen) if (found := [f for c in conns for f in scan(text, c)])}
     assert not leaks, {i: (leaks[i], seen[i][:600]) for i in leaks}
     assert any(r.name.startswith("urllib3") for r in caplog.records)  # the DEBUG lines were there
