@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .collector import larger_young_generation
 from .errors import BadResponseError, WooConnectorError
 from .query import store_query
 
@@ -273,6 +274,14 @@ def collect(
     id. (Items can also move the other way and be missed; ordering by id ascending avoids both.)
     """
     follow = all_pages or max_items is not None
+    if follow:
+        with larger_young_generation():
+            return _collect(pages, start, per_page, follow, max_items)
+    return _collect(pages, start, per_page, follow, max_items)
+
+
+def _collect(pages: Iterable[tuple[list[Any], PageInfo]], start: int, per_page: int, follow: bool,
+             max_items: int | None) -> dict[str, Any]:
     items: list[Any] = []
     seen: set[Any] = set()
     last: PageInfo | None = None

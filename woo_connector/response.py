@@ -7,11 +7,8 @@ junk, keep the JSON, and say so in ``WooResponse.warnings``.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -19,6 +16,7 @@ import msgspec
 from urllib.parse import urlsplit
 
 from .auth import auth_hint
+from .collector import collector_paused
 from .errors import (
     AuthFailedError,
     BadResponseError,
@@ -116,40 +114,12 @@ COLLECTOR_PAUSE_BYTES = 64 * 1024
 
 
 def _decode_fast(document: bytes | bytearray | str) -> Any:
-    """msgspec's decode; a big document with the garbage collector paused while it is built.
-
-    Why: a 100-order page is about 4,200 new dicts and lists. The collector counts them and runs
-    a young collection every 700, an older one every ten of those, and a full one (which walks
-    every object alive, a whole pull's kept orders included) every ten older ones once enough
-    has piled up. Paused, a page counts as one young collection instead of six, so the older and
-    full ones come six times less often. Measured over a 10,000-order pull: 548 young, 50 older
-    and 2-5 full collections (0.45-0.75 s of the pull's 1.2-1.4 s of CPU) became 91, 8 and 1
-    (about 0.35 s). JSON cannot express a cycle, so no collection could free what is being
-    built; a pause lasts one decode (about 4 ms for 100 orders), and whatever the host's other
-    threads leave to the collector meanwhile is collected at the next collection, as before.
-    """
+    """msgspec's decode; a big document with the garbage collector paused while it is built
+    (see :mod:`woo_connector.collector`: a page then costs one young collection, not six)."""
     if len(document) < COLLECTOR_PAUSE_BYTES:
         return _FAST.decode(document)
     with collector_paused():
         return _FAST.decode(document)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """``gc.disable()`` for the block, and the collector left as it was found.
-
-    The switch is process-wide: a host that turned the collector off keeps it off, and a thread
-    turns it back on only if that thread found it on, so however several threads' decodes
-    overlap, the collector is on again once every one of them has ended.
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _snippet(text: str, limit: int = 120) -> str:

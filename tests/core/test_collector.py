@@ -1,5 +1,7 @@
-"""A big answer is decoded with the cyclic garbage collector paused, and the collector is always
-left as it was found (issue 8: collections walking a pull's kept pages were a third of its CPU)."""
+"""How the connector treats Python's cyclic garbage collector (woo_connector.collector): a big
+answer is decoded with it paused, a page walk runs with a larger young generation, and it is
+always left as it was found (issue 8: collections walking a pull's kept pages were a third of
+its CPU)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from collections.abc import Iterator
 import msgspec
 import pytest
 
-from woo_connector.response import COLLECTOR_PAUSE_BYTES, collector_paused, decode_body, loads
+from woo_connector import collector
+from woo_connector.collector import YOUNG_THRESHOLD, collector_paused, larger_young_generation
+from woo_connector.pagination import PageInfo, collect
+from woo_connector.response import COLLECTOR_PAUSE_BYTES, decode_body, loads
 
 
 def _page(orders: int = 100) -> bytes:
@@ -136,3 +141,82 @@ def _containers(node: object) -> Iterator[object]:
         elif isinstance(item, list):
             yield item
             stack.extend(item)
+
+
+# -- a page walk's larger young generation --------------------------------------------------
+
+def test_a_walk_raises_the_young_threshold_and_puts_it_back() -> None:
+    found = gc.get_threshold()
+    with larger_young_generation():
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, *found[1:])
+    assert gc.get_threshold() == found
+    with pytest.raises(RuntimeError), larger_young_generation():
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == found
+
+
+@pytest.mark.parametrize("first_out", ["a", "b"])
+def test_overlapping_walks_share_one_raise_and_the_last_puts_it_back(first_out: str) -> None:
+    found = gc.get_threshold()
+    a, b = larger_young_generation(), larger_young_generation()
+    a.__enter__()
+    b.__enter__()
+    (a if first_out == "a" else b).__exit__(None, None, None)
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD  # one walk still runs
+    (b if first_out == "a" else a).__exit__(None, None, None)
+    assert gc.get_threshold() == found
+
+
+@pytest.mark.parametrize("host", [(50_000, 10, 10), (0, 10, 10)])
+def test_a_host_that_chose_a_larger_young_generation_or_none_keeps_it(host: tuple[int, int, int]) -> None:
+    found = gc.get_threshold()
+    gc.set_threshold(*host)
+    try:
+        with larger_young_generation():
+            assert gc.get_threshold() == host
+        assert gc.get_threshold() == host
+    finally:
+        gc.set_threshold(*found)
+
+
+def test_a_host_that_changes_the_thresholds_during_a_walk_keeps_its_change() -> None:
+    found = gc.get_threshold()
+    try:
+        with larger_young_generation():
+            gc.set_threshold(1234, 5, 5)
+        assert gc.get_threshold() == (1234, 5, 5)
+    finally:
+        gc.set_threshold(*found)
+
+
+def _pages(count: int, seen: list[int]) -> Iterator[tuple[list[object], PageInfo]]:
+    body = _page(50)
+    for page in range(1, count + 1):
+        seen.append(gc.get_threshold()[0])
+        items, _ = decode_body(body)
+        items = [{**item, "id": (page, item["id"])} for item in items]
+        yield items, PageInfo(page, 50, 50 * count, count, page + 1 if page < count else None)
+
+
+def test_a_walk_over_many_pages_runs_fewer_older_collections(collections: list[int],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    collections.clear()
+    walked = collect(_pages(60, seen), start=1, per_page=50, all_pages=True)
+    older_with = sum(1 for generation in collections if generation >= 1)
+    assert len(walked["items"]) == 3000 and set(seen) == {YOUNG_THRESHOLD}
+    assert gc.get_threshold()[0] == 700
+
+    monkeypatch.setattr(collector, "YOUNG_THRESHOLD", 700)  # what a walk did before
+    seen.clear()
+    collections.clear()
+    walked = collect(_pages(60, seen), start=1, per_page=50, all_pages=True)
+    older_without = sum(1 for generation in collections if generation >= 1)
+    assert len(walked["items"]) == 3000 and set(seen) == {700}
+    assert older_without >= 4 and older_with <= older_without // 3
+
+
+def test_one_page_is_read_at_the_usual_threshold() -> None:
+    seen: list[int] = []
+    collect(_pages(3, seen), start=1, per_page=50)
+    assert seen == [gc.get_threshold()[0]]
