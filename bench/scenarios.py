@@ -5,13 +5,17 @@ S2  pull every order (100 per page) with ``faults.latency`` on the store: second
 S3  peak RSS growth of a child process pulling every order, keeping them or streaming them.
 
 The store answers from another process, so this process's CPU time (``time.process_time``) is
-exactly what a contender costs its host: S1 and S2 report it beside the wall time. Wall time
+exactly what a contender costs its host: S1 and S2 report it beside the wall time. Before each
+contender's turn the benchmark lets go of the last pull and runs ``gc.collect()`` outside the
+clock: otherwise a contender pays for collecting the garbage of the one before it (the official
+client leaves a new Session per call behind), which made two identical rows differ by 13–19%. Wall time
 includes the sandbox's own work per request (milliseconds of Python), which is the same for
 every contender and so pulls wall ratios towards 1; the CPU ratio is the call overhead itself.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -132,6 +136,7 @@ def s1(config: Config, conn: dict[str, Any], order_id: int, sid: str, title: str
     for round_no in range(config.s1_rounds):
         for name in rotated(list(ready), round_no):
             call = ready[name].get_order
+            gc.collect()  # the collector's debts from the contender before are not this one's
             began, cpu = time.perf_counter(), time.process_time()
             for _ in range(config.s1_calls):
                 call(order_id)
@@ -158,6 +163,8 @@ def s2(config: Config, conn: dict[str, Any], log: Callable[[str], None]) -> dict
             ready[warm].keep(config.per_page)
     for round_no in range(config.s2_rounds):
         for name in rotated(list(ready), round_no):
+            items = []  # the last pull's orders are let go, and what they leave collected
+            gc.collect()
             began, cpu = time.perf_counter(), time.process_time()
             items = ready[name].keep(config.per_page)
             rows[name].samples.append(time.perf_counter() - began)
