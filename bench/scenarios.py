@@ -98,9 +98,7 @@ def _first_order(conn: dict[str, Any]) -> int:
 
 
 def _connector_has_concurrency() -> bool:
-    import woo_connector
-
-    return clients.has_concurrency(woo_connector.load())
+    return clients.has_concurrency(clients.shared_registry(strict=False))
 
 
 def machine() -> dict[str, Any]:
