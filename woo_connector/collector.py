@@ -13,8 +13,8 @@ found it:
 * :func:`collector_paused` around one big decode: the page counts as one young collection
   instead of six (91 young, 8 older, 1 full per pull; about 0.35 s).
 * :func:`larger_young_generation` around a list call's page walk: a young collection every
-  20,000 new containers instead of 700, as long as the walk runs (19 young, 1 older, no full
-  collection; 0.15-0.25 s).
+  20,000 new containers instead of 700, as long as the walk runs (18-19 young, 1-2 older, no
+  full collection; 0.2-0.3 s).
 
 Neither frees anything later than it would have been: JSON holds no cycles, and what the
 host's other threads leave to the collector meanwhile is collected at the next collection.

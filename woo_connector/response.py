@@ -11,9 +11,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 import msgspec
-from urllib.parse import urlsplit
 
 from .auth import auth_hint
 from .collector import collector_paused
