@@ -8,10 +8,12 @@ tiny fake store instead, for tests of the transport alone.
 
 from __future__ import annotations
 
+import compileall
 import random
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +38,22 @@ def _leave_hypothesis_asserts_alone() -> None:
 
 
 _leave_hypothesis_asserts_alone()
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the connector and the bench once, before xdist starts its workers.
+
+    Both workers and some twenty subprocesses (the CLI, MCP servers, the bench's store and memory
+    children) import woo_connector. Where PYTHONDONTWRITEBYTECODE is set (many container images
+    set it) none of them may write what it compiled, so each compiled the package again: about
+    7 s of the suite's wall time on a fresh checkout. compileall writes the ``__pycache__`` files
+    (ignored by git) that Python would have written itself, and skips what is up to date."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller has done it
+        return
+    for package in ("woo_connector", "bench"):
+        compileall.compile_dir(REPO / package, quiet=1)
 
 
 @pytest.fixture
