@@ -150,8 +150,9 @@ class WooClient:
         max_retries = self.max_retries if retries is None else retries
         while True:
             attempt += 1
-            try:
-                return self._send_once(method, verb, url, params, json, require_json, anonymous, budget_end)
+            try:  # one attempt: read (a transport failure or redirect raises), then decoded
+                answer = self._answer_once(method, verb, url, params, json, anonymous, budget_end)
+                return self._decoded(method, verb, url, json, require_json, answer)
             except WooConnectorError as exc:
                 if attempt > max_retries or not may_retry(verb, exc):
                     raise
@@ -164,21 +165,6 @@ class WooClient:
                     method, redact.redact_url(url), exc.code, attempt + 1, delay,
                 )
                 self._sleep(delay)
-
-    def _send_once(
-        self,
-        method: str,
-        verb: str,
-        url: str,
-        params: Mapping[str, Any] | None,
-        body: Any,
-        require_json: bool,
-        anonymous: bool,
-        budget_end: float,
-    ) -> WooResponse:
-        """One attempt, decoded (or its error raised)."""
-        answer = self._answer_once(method, verb, url, params, body, anonymous, budget_end)
-        return self._decoded(method, verb, url, body, require_json, answer)
 
     def _answer_once(
         self,
