@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -274,33 +275,26 @@ def collect(
     id. (Items can also move the other way and be missed; ordering by id ascending avoids both.)
     """
     follow = all_pages or max_items is not None
-    if follow:
-        with larger_young_generation():
-            return _collect(pages, start, per_page, follow, max_items)
-    return _collect(pages, start, per_page, follow, max_items)
-
-
-def _collect(pages: Iterable[tuple[list[Any], PageInfo]], start: int, per_page: int, follow: bool,
-             max_items: int | None) -> dict[str, Any]:
     items: list[Any] = []
     seen: set[Any] = set()
     last: PageInfo | None = None
     truncated = False
     check = collected_items.get()
-    for page_items, info in pages:
-        last = info
-        fresh = [item for item in page_items if not is_repeat(item, seen)]
-        room = None if max_items is None else max_items - len(items)
-        if room is not None and len(fresh) > room:
-            fresh = fresh[:room]
-            truncated = True
-        if check is not None:
-            check(fresh)
-        items.extend(fresh)
-        if truncated:
-            break
-        if not follow or (max_items is not None and len(items) >= max_items):
-            break
+    with larger_young_generation() if follow else nullcontext():
+        for page_items, info in pages:
+            last = info
+            fresh = [item for item in page_items if not is_repeat(item, seen)]
+            room = None if max_items is None else max_items - len(items)
+            if room is not None and len(fresh) > room:
+                fresh = fresh[:room]
+                truncated = True
+            if check is not None:
+                check(fresh)
+            items.extend(fresh)
+            if truncated:
+                break
+            if not follow or (max_items is not None and len(items) >= max_items):
+                break
     if last is None:
         raise BadResponseError("The page walk ended before its first page.")
     next_page = last.page if truncated else last.next_page
