@@ -8,9 +8,10 @@ The store answers from another process, so this process's CPU time (``time.proce
 exactly what a contender costs its host: S1 and S2 report it beside the wall time. Before each
 contender's turn the benchmark lets go of the last pull and runs ``gc.collect()`` outside the
 clock: otherwise a contender pays for collecting the garbage of the one before it (the official
-client leaves a new Session per call behind), which made two identical rows differ by 13–19%. Wall time
-includes the sandbox's own work per request (milliseconds of Python), which is the same for
-every contender and so pulls wall ratios towards 1; the CPU ratio is the call overhead itself.
+client leaves a new Session per call behind), which made two identical rows differ by 13–19%.
+Wall time includes the sandbox's own work per request (milliseconds of Python), which is the
+same for every contender and so pulls wall ratios towards 1; the CPU ratio is the call overhead
+itself.
 """
 
 from __future__ import annotations

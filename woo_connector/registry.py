@@ -156,11 +156,10 @@ class Registry:
         """Strict mode's check of a list call's items as its pages are collected (early_output)."""
         if not self.validate_output or not spec.annotations.get("readOnlyHint"):
             return None
-        key = f"{spec.name}.items"
-        if key not in self._early_checkers:
+        if spec.name not in self._early_checkers:
             schema = items_schema(spec.output_schema, spec.function.__module__)
-            self._early_checkers[key] = Checker.of(schema) if schema is not None else None
-        checker = self._early_checkers[key]
+            self._early_checkers[spec.name] = Checker.of(schema) if schema is not None else None
+        checker = self._early_checkers[spec.name]
         return EarlyItems(checker) if checker is not None else None
 
     @property
