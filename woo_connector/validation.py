@@ -47,10 +47,10 @@ def _real_date(value: object) -> bool:
     return True
 
 
-# Patterns that, when they match, mean the format check passes: the compiled validator tries the
-# pattern first (in Rust) and calls back into Python only for strings it does not match; a call
-# back costs more than the rest of an order's check. "email" is jsonschema's own rule ("@" in the
-# text); the date pattern matches only real dates (leap years included) in ASCII digits, and
+# Patterns that, when they match, mean the format check passes: the compiled validator checks the
+# pattern instead of the format (see _pattern_first), and a string it refuses goes to jsonschema,
+# which checks the format itself. "email" is jsonschema's own rule ("@" in the text); the date
+# pattern matches only real dates (leap years included) in ASCII digits, and
 # date.fromisoformat(value[:10]) accepts every one of them.
 _DAY = r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
 _LEAP_YEAR = r"(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)"
@@ -61,19 +61,26 @@ SURE_PASS = {
 _NOT_SCHEMAS = ("const", "enum", "examples", "default")
 
 
-def _pattern_first(node: Any) -> Any:
-    """A copy of a schema where each ``format`` in SURE_PASS becomes "its pattern, or else the
-    format": the same verdict, with fewer calls into Python."""
+def _pattern_first(node: Any, used: set[str] | None = None) -> Any:
+    """A copy of a schema for the compiled validator, where each ``format`` in SURE_PASS becomes
+    its pattern, and the names of the other formats it checks are added to ``used``.
+
+    The copy is stricter, never looser: a string the pattern refuses may still be of the format
+    (a year before 1000, say), and then the compiled validator says no and jsonschema, which
+    checks the format itself, gives the verdict. Why: jsonschema-rs checks a document about 30%
+    slower as soon as it is given any format callback, used or not (20.6 against 14.4 µs for an
+    order), and calling one costs more than the rest of an order's check."""
     if isinstance(node, list):
-        return [_pattern_first(item) for item in node]
+        return [_pattern_first(item, used) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: value if key in _NOT_SCHEMAS else _pattern_first(value) for key, value in node.items()}
+    out = {key: value if key in _NOT_SCHEMAS else _pattern_first(value, used) for key, value in node.items()}
     name = out.get("format")
     if isinstance(name, str) and name in SURE_PASS:
         del out["format"]
-        either = {"anyOf": [{"pattern": SURE_PASS[name]}, {"format": name}]}
-        out["allOf"] = [*out.get("allOf", []), either]
+        out["allOf"] = [*out.get("allOf", []), {"pattern": SURE_PASS[name]}]
+    elif isinstance(name, str) and used is not None:
+        used.add(name)
     return out
 
 
@@ -86,12 +93,20 @@ def fast_validator(schema: dict[str, Any]) -> Any | None:
     """A compiled jsonschema-rs validator for a self-contained schema, or None when there is none
     to trust: jsonschema-rs missing, a schema it refuses, or a recursive one (its validator
     recurses on the native stack, so a deep enough payload would crash the process instead of
-    raising; jsonschema raises RecursionError, which the host gets as a structured error)."""
+    raising; jsonschema raises RecursionError, which the host gets as a structured error).
+
+    Its yes is the final verdict; its no sends the document to jsonschema (``Checker.problems``).
+    The formats the schema still names after :func:`_pattern_first` are checked by jsonschema's
+    own code, called back, so that no format is judged by another implementation's rules."""
     if jsonschema_rs is None or _recursive(schema):
         return None
-    formats = {name: _format_check(name) for name in FORMAT_CHECKER.checkers}
+    used: set[str] = set()
+    fast_form = _pattern_first(schema, used)
+    formats = {name: _format_check(name) for name in sorted(used) if name in FORMAT_CHECKER.checkers}
     try:
-        return jsonschema_rs.Draft202012Validator(_pattern_first(schema), formats=formats, validate_formats=True)
+        if formats:
+            return jsonschema_rs.Draft202012Validator(fast_form, formats=formats, validate_formats=True)
+        return jsonschema_rs.Draft202012Validator(fast_form, validate_formats=False)
     except Exception:  # noqa: BLE001 - any refusal only means: check with jsonschema alone
         return None
 

@@ -229,8 +229,21 @@ def test_where_the_compiled_validator_is_stricter_jsonschema_decides(connector: 
     assert checker.problems(order) == []
 
 
+def test_a_format_the_compiled_validator_checks_by_pattern_alone_is_still_judged_by_jsonschema() -> None:
+    """The compiled validator gets the sure-pass pattern instead of a format callback (any
+    callback makes it about 30% slower); a string the pattern refuses goes to jsonschema, which
+    checks the format itself: a real date before the year 1000 passes, 30 February does not."""
+    checker = Checker.of({"type": "object", "properties": {
+        "when": {"type": "string", "format": "woo-date-time"}, "who": {"type": "string", "format": "email"}}})
+    early = {"when": "0999-12-31T10:00:00", "who": "a@b"}
+    assert checker.fast.is_valid(early) is False and checker.problems(early) == []
+    assert checker.fast.is_valid({"when": "2026-02-28T10:00:00", "who": "a@b"}) is True
+    assert [p.pointer for p in checker.problems({"when": "2026-02-30T10:00:00", "who": "a@b"})] == ["/when"]
+    assert [p.pointer for p in checker.problems({"when": "2026-02-28T10:00:00", "who": "ab"})] == ["/who"]
+
+
 def test_the_date_pattern_tried_first_matches_only_dates_that_exist() -> None:
-    """The compiled validator skips the woo-date-time callback when this pattern matches, so a
+    """The compiled validator checks this pattern instead of the woo-date-time format, so a
     match must mean date.fromisoformat accepts the date (and every real date should match)."""
     import re
     from datetime import date
