@@ -156,9 +156,8 @@ def s2(config: Config, conn: dict[str, Any], log: Callable[[str], None]) -> dict
     ready, rows = _contenders(conn, names, config.workers)
     # one unmeasured pull first: the store fills its list cache (sandbox.list_cache) on the first
     # walk of a query, and no contender should pay for that in its round. The connector's
-    # concurrent pull asks for another query (orderby=id&order=asc), so it warms that one; the
-    # strict connector's first pull starts the checking child (check_process), once per process.
-    for warm in (clients.RAW, clients.CONNECTOR, clients.CONNECTOR_STRICT):
+    # concurrent pull asks for another query (orderby=id&order=asc), so it warms that one.
+    for warm in (clients.RAW, clients.CONNECTOR):
         if warm in ready:
             ready[warm].keep(config.per_page)
     for round_no in range(config.s2_rounds):

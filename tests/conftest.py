@@ -9,7 +9,6 @@ tiny fake store instead, for tests of the transport alone.
 from __future__ import annotations
 
 import compileall
-import os
 import random
 import sys
 import threading
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from woo_connector import check_process
 from woo_connector.registry import Registry, load
 from woo_connector.sandbox import ApiError, ApiKey, Faults, Request, Response, Sandbox
 
@@ -52,23 +50,10 @@ def pytest_configure(config: pytest.Config) -> None:
     set it) none of them may write what it compiled, so each compiled the package again: about
     7 s of the suite's wall time on a fresh checkout. compileall writes the ``__pycache__`` files
     (ignored by git) that Python would have written itself, and skips what is up to date."""
-    # Strict output's checking child (check_process) only ever spares the host a check whose
-    # answer is "valid"; it never changes an answer. So the suite runs without it, except the
-    # tests that turn it on to test it (about 4 s of the suite's time: a child per worker, and
-    # every page it checks decoded twice). WOO_CONNECTOR_CHECK_PROCESS=1 runs it all with one.
-    os.environ.setdefault(check_process.ENV_SWITCH, "0")
     if hasattr(config, "workerinput"):  # an xdist worker: the controller has done it
         return
     for package in ("woo_connector", "bench"):
         compileall.compile_dir(REPO / package, quiet=1)
-
-
-@pytest.fixture
-def check_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strict output's checking child turned on for this test (the suite runs without it)."""
-    if not check_process.supported():
-        pytest.skip("no checking child on this platform (Windows, or an interpreter that is not python)")
-    monkeypatch.setenv(check_process.ENV_SWITCH, "1")
 
 
 @pytest.fixture

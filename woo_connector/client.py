@@ -373,7 +373,7 @@ class WooClient:
         if later.status >= 300:  # not a page: read (and its error raised) here, in the worker
             resp = self._decoded("GET", verb, url, None, True, later)
             return PageBody(lambda: _page_of(resp))
-        return PageBody(lambda: _page_of(self._decoded("GET", verb, url, None, True, later)), raw=later.content)
+        return PageBody(lambda: _page_of(self._decoded("GET", verb, url, None, True, later)))
 
     def iter_pages(
         self,

@@ -1,14 +1,9 @@
 """Strict output for a list call, its items checked as each page is collected.
 
 Why: strict mode checks every item of a list tool's answer, and the compiled validator needs
-14-21 µs for an order. Checked at the end, a 10,000-order pull waits 0.15-0.2 s more for its
-answer; checked as each page is collected, the same work happens while the next
+about 23 µs for an order. Checked at the end, a 10,000-order pull waits a quarter of a second
+more for its answer; checked as each page is collected, the same work happens while the next
 pages are still on their way from the store, and the end check is left with the envelope.
-
-A page a concurrent walk fetched ahead can be checked on another core instead:
-:meth:`EarlyItems.offer` hands its bytes to :mod:`woo_connector.check_process`, and a page the
-child found valid throughout is not checked here. Every other page (the child busy, gone, slower
-than the walk, or an item not valid) is checked here at the end, as it would have been.
 
 The verdict is the one a check of the whole answer gives: an item is checked with the
 envelope's own ``items`` schema, its problems are reported at the position the item has in the
@@ -21,19 +16,13 @@ collected it (they build new ones), which a tool pack's code cannot promise us.
 from __future__ import annotations
 
 import re
-from operator import is_
 from typing import Any
 
-from . import check_process
 from .validation import Checker, Problem
 
 PLAIN_ARRAY_KEYS = frozenset({"type", "items", "description", "title", "$comment"})
 BUILT_IN_TOOLS = "woo_connector.tools."
 _ITEM_POINTER = re.compile(r"^/items/(\d+)(.*)$", re.S)
-SETTLE_SECONDS = 0.05
-"""How long the end of a call waits, in all, for verdicts still due from the checking child; a
-page whose verdict has not come by then is checked here. Checking the last two pages here
-costs about as much (2-4 ms each), so the wait is rarely more than that."""
 
 
 def items_schema(output_schema: dict[str, Any], function_module: str) -> dict[str, Any] | None:
@@ -52,68 +41,36 @@ def items_schema(output_schema: dict[str, Any], function_module: str) -> dict[st
 class EarlyItems:
     """The items a walk collected, checked as they came (see the module's docstring)."""
 
-    def __init__(self, items_checker: Checker, schema: str | None = None) -> None:
+    def __init__(self, items_checker: Checker) -> None:
         self._checker = items_checker
         self._checked: list[Any] = []  # held, so that no checked item's id is reused meanwhile
         self._ids: set[int] = set()
         self._problems: dict[int, list[tuple[str, str]]] = {}
-        # the items schema as JSON text, for the child, which asks the compiled validator only
-        self._schema = schema if items_checker.fast is not None else None
-        self._child: check_process.CheckProcess | None = None
-        self._waiting: list[tuple[list[Any], int]] = []
 
-    def offer(self, raw: bytes | bytearray) -> int | None:
-        """A page's bytes, before the walk decodes them: the checking child's number for the
-        page (its verdict is asked at the end), or None when the child cannot take it."""
-        if self._schema is None:
-            return None
-        self._child = self._child or check_process.shared()
-        return self._child.offer(self._schema, raw) if self._child is not None else None
-
-    def __call__(self, added: list[Any], offered: int | None = None) -> None:
-        """Items just collected, checked here or left to the child's verdict on their page
-        (``offered``); their problems wait for the end, where they are placed."""
-        if offered is not None:
-            self._waiting.append((added, offered))
-        else:
-            self._check_here(added)
-        self._checked.extend(added)
-        self._ids.update(map(id, added))
-
-    def _check_here(self, added: list[Any]) -> None:
+    def __call__(self, added: list[Any]) -> None:
+        """Check items just collected; their problems wait for the end, where they are placed."""
         for problem in self._checker.problems({"items": added}):
             found = _ITEM_POINTER.match(problem.pointer)
             if found is None:  # not about one item: the end check of the whole list says it again
                 continue
             item = added[int(found.group(1))]
             self._problems.setdefault(id(item), []).append((found.group(2), problem.message))
-
-    def _settle(self) -> None:
-        """Every page left to the child is found valid there, or checked here now."""
-        waiting, self._waiting = self._waiting, []
-        if not waiting:
-            return
-        assert self._child is not None
-        valid = self._child.verdicts([offered for _, offered in waiting], SETTLE_SECONDS)
-        for added, offered in waiting:
-            if valid.get(offered) is not True:
-                self._check_here(added)
+        self._checked.extend(added)
+        self._ids.update(map(id, added))
 
     def problems(self, result: Any, checker: Checker) -> list[Problem]:
         """What ``checker.problems(result)`` says, with the early-checked items not walked again."""
-        self._settle()
         items = result.get("items") if isinstance(result, dict) else None
         if not self._ids or not isinstance(items, list):
             return checker.problems(result)
         out: list[Problem] = []
-        # the list the walk collected, item for item (the usual case) has nothing unchecked; the
-        # comparison runs in C, where the walk over ids below costs 2-4 ms per 10,000 items
-        collected = len(items) == len(self._checked) and all(map(is_, items, self._checked))
-        unchecked = [] if collected else [position for position, item in enumerate(items) if id(item) not in self._ids]
-        if self._problems:
-            for position, item in enumerate(items):
-                out.extend(Problem(f"/items/{position}{rest}", message)
-                           for rest, message in self._problems.get(id(item), ()))
+        unchecked: list[int] = []
+        for position, item in enumerate(items):
+            if id(item) not in self._ids:
+                unchecked.append(position)
+                continue
+            out.extend(Problem(f"/items/{position}{rest}", message)
+                       for rest, message in self._problems.get(id(item), ()))
         rest = {**result, "items": [items[position] for position in unchecked]}
         for problem in checker.problems(rest):
             found = _ITEM_POINTER.match(problem.pointer)

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -71,18 +71,14 @@ class PageBody:
     a page when it is its turn to be handed out, and the bytes are let go as it does.
     """
 
-    __slots__ = ("_decode", "raw")
+    __slots__ = ("_decode",)
 
-    def __init__(self, decode: Callable[[], tuple[list[Any], Mapping[str, str]]],
-                 raw: bytes | bytearray | None = None) -> None:
+    def __init__(self, decode: Callable[[], tuple[list[Any], Mapping[str, str]]]) -> None:
         self._decode: Callable[[], tuple[list[Any], Mapping[str, str]]] | None = decode
-        self.raw = raw
-        """The 2xx body the items will be decoded from (None when there is none to show):
-        strict output hands it to :mod:`woo_connector.check_process` before the decode."""
 
     def decode(self) -> tuple[list[Any], Mapping[str, str]]:
         """The page's items and headers; a second call is a bug (the bytes are gone)."""
-        decode, self._decode, self.raw = self._decode, None, None
+        decode, self._decode = self._decode, None
         if decode is None:
             raise RuntimeError("PageBody.decode called twice")
         return decode()
@@ -95,9 +91,6 @@ class PageInfo:
     total: int | None
     total_pages: int | None
     next_page: int | None
-    check: Any = field(default=None, compare=False, repr=False)
-    """What strict output's early check was told of this page before it was decoded (its
-    ``offer``'s answer: a page the checking child took), or None."""
 
     @property
     def has_more(self) -> bool:
@@ -179,17 +172,13 @@ def iter_pages(
         if want is not None:
             last = min(last, start_page + max(1, math.ceil((want - first_count) / per_page)))
         later = fetch_once or (lambda number: _eager(fetch, number))
-        offer = getattr(collected_items.get(), "offer", None)
         planned = fetch_in_order(later, range(page, last + 1), concurrency=concurrency)
         expected = page
         try:
             for number, body in planned:
                 expected = number
-                offered = offer(body.raw) if offer is not None and body.raw is not None else None
                 items, info = guard.read(number, body.decode())
                 del body
-                if offered is not None:
-                    info = replace(info, check=offered)
                 end = info.next_page is None or not items
                 yield items, info
                 del items
@@ -300,7 +289,7 @@ def collect(
                 fresh = fresh[:room]
                 truncated = True
             if check is not None:
-                check(fresh, info.check)
+                check(fresh)
             items.extend(fresh)
             if truncated:
                 break
@@ -436,12 +425,10 @@ def _page_of(url: str, *, default: int) -> int:
     return default
 
 
-collected_items: ContextVar[Callable[[list[Any], Any], None] | None] = ContextVar("collected_items", default=None)
-"""Told of the items each page adds to a :func:`collect` envelope (and the page's
-``PageInfo.check``), before the next page is waited for. Strict output sets it
-(``early_output.EarlyItems``) to check a long list while the rest of it is still arriving. If
-it has an ``offer(raw)``, each page a concurrent walk fetched ahead is offered to it, as bytes,
-before the page is decoded; what ``offer`` returns becomes that page's ``PageInfo.check``."""
+collected_items: ContextVar[Callable[[list[Any]], None] | None] = ContextVar("collected_items", default=None)
+"""Told of the items each page adds to a :func:`collect` envelope, before the next page is
+waited for. Strict output sets it (``early_output.EarlyItems``) to check a long list while the
+rest of it is still arriving."""
 
 
 page_listener: ContextVar[Callable[[PageInfo, int], None] | None] = ContextVar("page_listener", default=None)

@@ -9,7 +9,6 @@ mistake fails at load time in CI rather than at 3 a.m. inside a customer's workf
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -95,7 +94,7 @@ class Registry:
         self._pool = pool or ClientPool()
         self._tools = _join(self.manifest, schemas, functions, version)
         self._checkers: dict[str, Checker] = {}
-        self._early_checkers: dict[str, tuple[Checker, str] | None] = {}  # per list tool; None: checked whole
+        self._early_checkers: dict[str, Checker | None] = {}  # per list tool; None: checked whole
         self._connections: OrderedDict[tuple[Any, ...], Connection] = OrderedDict()
         self._connections_lock = threading.Lock()
         self._local = threading.local()
@@ -159,9 +158,9 @@ class Registry:
             return None
         if spec.name not in self._early_checkers:
             schema = items_schema(spec.output_schema, spec.function.__module__)
-            self._early_checkers[spec.name] = (Checker.of(schema), json.dumps(schema)) if schema is not None else None
-        early = self._early_checkers[spec.name]
-        return EarlyItems(*early) if early is not None else None
+            self._early_checkers[spec.name] = Checker.of(schema) if schema is not None else None
+        checker = self._early_checkers[spec.name]
+        return EarlyItems(checker) if checker is not None else None
 
     @property
     def last_output_problems(self) -> list[dict[str, str]]:

@@ -13,7 +13,6 @@ import pytest
 import responses
 
 from captures import body_bytes, capture
-from woo_connector.check_process import CheckProcess
 from woo_connector.early_output import EarlyItems, items_schema
 from woo_connector.errors import BadResponseError
 from woo_connector.registry import Registry
@@ -23,7 +22,6 @@ CONN = {"site_url": "https://shop.example", "consumer_key": "ck_" + "a" * 40, "c
 ORDERS = "https://shop.example/wp-json/wc/v3/orders"
 PER_PAGE = 2
 PAGES = 3
-CHILD_STARTUP = 30.0  # seconds a new checking child may take to start on a loaded machine
 
 
 @functools.cache
@@ -70,11 +68,11 @@ def strict(connector: Registry) -> Registry:
 
 @pytest.mark.parametrize("payload", [
     {"per_page": PER_PAGE, "all_pages": True, "concurrency": 1},
-    {"per_page": PER_PAGE, "all_pages": True, "concurrency": 3},  # pages 2 and 3 offered to the child
+    {"per_page": PER_PAGE, "all_pages": True, "concurrency": 3},
     {"per_page": PER_PAGE, "all_pages": True, "tax_breakdown": True},  # the tool builds new items
 ])
 def test_a_refused_list_names_the_same_problems_as_a_check_of_the_whole_answer(
-    strict: Registry, payload: dict[str, Any], monkeypatch: pytest.MonkeyPatch, check_child: None
+    strict: Registry, payload: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     early = _refusal(strict, _broken(_orders()), payload)
     monkeypatch.setattr(Registry, "_early_items", lambda self, spec: None)  # checked whole, at the end
@@ -89,9 +87,9 @@ def test_items_are_checked_as_each_page_arrives_not_after_the_last(
     served_when_checked: list[int] = []
     real_call = EarlyItems.__call__
 
-    def noting(self: EarlyItems, added: list[Any], offered: int | None = None) -> None:
+    def noting(self: EarlyItems, added: list[Any]) -> None:
         served_when_checked.append(len(rsps.calls))
-        real_call(self, added, offered)
+        real_call(self, added)
 
     monkeypatch.setattr(EarlyItems, "__call__", noting)
     with responses.RequestsMock() as rsps:
@@ -144,22 +142,3 @@ def test_what_the_tool_changes_after_the_walk_is_judged_as_it_is_answered() -> N
     found = early.problems(answer, checker)
     assert [(p.pointer, p.message) for p in found] == [(p.pointer, p.message) for p in checker.problems(answer)]
     assert [p.pointer for p in found] == ["/items/0/n", "/items/2/n", "/total"]
-
-
-def test_a_concurrent_strict_pull_leaves_valid_pages_to_the_child(
-    connector: Registry, monkeypatch: pytest.MonkeyPatch, check_child: None
-) -> None:
-    said: list[dict[int, bool]] = []
-    real = CheckProcess.verdicts
-
-    def noting(self: CheckProcess, seqs: list[int], timeout: float) -> dict[int, bool]:
-        found = real(self, seqs, CHILD_STARTUP)  # a child still starting gets its time here
-        said.append(found)
-        return found
-
-    monkeypatch.setattr(CheckProcess, "verdicts", noting)
-    with responses.RequestsMock() as rsps:
-        _serve(rsps, _orders())
-        result = connector.invoke("list-orders", {"per_page": PER_PAGE, "all_pages": True, "concurrency": 3}, CONN)
-    assert [item["id"] for item in result["items"]] == list(range(1, 7))
-    assert said and list(said[-1].values()) == [True, True]  # pages 2 and 3; page 1 is read before the pool

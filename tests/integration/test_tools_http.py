@@ -7,8 +7,7 @@ import uuid
 
 import pytest
 
-from woo_connector import InvalidRequestError, NotFoundError, PermissionDeniedError, check_process
-from woo_connector.check_process import CheckProcess
+from woo_connector import InvalidRequestError, NotFoundError, PermissionDeniedError
 from woo_connector.registry import Registry
 
 
@@ -180,28 +179,3 @@ def test_raw_api_request_redacts_echoed_credentials(connector: Registry, store) 
     assert "oauth_signature=" not in text or "oauth_signature=***" in text
     root = connector.invoke("raw-api-request", {"path": "/wp-json/"}, conn)
     assert "wc/v3" in root["body"]["namespaces"]
-
-
-def test_a_strict_concurrent_pull_answers_the_same_with_or_without_the_checking_child(
-    connector: Registry, store, monkeypatch: pytest.MonkeyPatch, check_child: None
-) -> None:
-    """Strict output leaves the pages a concurrent walk fetched ahead to the checking child
-    (check_process); a page it calls valid is not checked again here, and the answer is the
-    one a pull that checks every page here gives."""
-    _, conn = store
-    payload = {"all_pages": True, "per_page": 25, "concurrency": 4}
-    said: list[bool] = []
-    real = CheckProcess.verdicts
-
-    def noting(self: CheckProcess, seqs: list[int], timeout: float) -> dict[int, bool]:
-        found = real(self, seqs, 30.0)  # a child still starting gets its time here
-        said.extend(found.values())
-        return found
-
-    monkeypatch.setattr(CheckProcess, "verdicts", noting)
-    with_child = connector.invoke("list-orders", payload, conn)
-    assert len(said) == with_child["total_pages"] - 1 and all(said)  # every page after the first
-    monkeypatch.setenv(check_process.ENV_SWITCH, "0")
-    said.clear()
-    here = connector.invoke("list-orders", payload, conn)
-    assert said == [] and here == with_child
