@@ -1,8 +1,8 @@
 """Strict output for a list call, its items checked as each page is collected.
 
 Why: strict mode checks every item of a list tool's answer, and the compiled validator needs
-about 23 µs for an order. Checked at the end, a 10,000-order pull waits a quarter of a second
-more for its answer; checked as each page is collected, the same work happens while the next
+14-21 µs for an order. Checked at the end, a 10,000-order pull waits 0.15-0.2 s more for its
+answer; checked as each page is collected, the same work happens while the next
 pages are still on their way from the store, and the end check is left with the envelope.
 
 The verdict is the one a check of the whole answer gives: an item is checked with the
@@ -16,6 +16,7 @@ collected it (they build new ones), which a tool pack's code cannot promise us.
 from __future__ import annotations
 
 import re
+from operator import is_
 from typing import Any
 
 from .validation import Checker, Problem
@@ -64,13 +65,14 @@ class EarlyItems:
         if not self._ids or not isinstance(items, list):
             return checker.problems(result)
         out: list[Problem] = []
-        unchecked: list[int] = []
-        for position, item in enumerate(items):
-            if id(item) not in self._ids:
-                unchecked.append(position)
-                continue
-            out.extend(Problem(f"/items/{position}{rest}", message)
-                       for rest, message in self._problems.get(id(item), ()))
+        # the list the walk collected, item for item (the usual case) has nothing unchecked; the
+        # comparison runs in C, where the walk over ids below costs 2-4 ms per 10,000 items
+        collected = len(items) == len(self._checked) and all(map(is_, items, self._checked))
+        unchecked = [] if collected else [position for position, item in enumerate(items) if id(item) not in self._ids]
+        if self._problems:
+            for position, item in enumerate(items):
+                out.extend(Problem(f"/items/{position}{rest}", message)
+                           for rest, message in self._problems.get(id(item), ()))
         rest = {**result, "items": [items[position] for position in unchecked]}
         for problem in checker.problems(rest):
             found = _ITEM_POINTER.match(problem.pointer)
