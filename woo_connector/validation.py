@@ -24,6 +24,8 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .schema_merge import merged
+
 try:
     import jsonschema_rs
 except ImportError:  # no wheel for this platform: jsonschema alone, same verdicts, slower
@@ -97,11 +99,12 @@ def fast_validator(schema: dict[str, Any]) -> Any | None:
 
     Its yes is the final verdict; its no sends the document to jsonschema (``Checker.problems``).
     The formats the schema still names after :func:`_pattern_first` are checked by jsonschema's
-    own code, called back, so that no format is judged by another implementation's rules."""
+    own code, called back, so that no format is judged by another implementation's rules; plain
+    ``allOf``s are merged (:mod:`woo_connector.schema_merge`), so a document is walked once."""
     if jsonschema_rs is None or _recursive(schema):
         return None
     used: set[str] = set()
-    fast_form = _pattern_first(schema, used)
+    fast_form = merged(_pattern_first(schema, used))
     formats = {name: _format_check(name) for name in sorted(used) if name in FORMAT_CHECKER.checkers}
     try:
         if formats:
