@@ -25,7 +25,8 @@ _ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "defau
                           "readOnly", "writeOnly"})
 _OBJECT = frozenset({"type", "properties", "required", "additionalProperties"}) | _ANNOTATIONS
 _ARRAY = frozenset({"type", "items"}) | _ANNOTATIONS
-_NOT_SCHEMAS = ("const", "enum", "examples", "default")
+NOT_SCHEMAS = ("const", "enum", "examples", "default")
+"""Keywords whose value is data, never a schema: a walk over a schema copies them as they are."""
 _MAPS = ("properties", "$defs", "patternProperties", "dependentSchemas")
 _DOCUMENT = frozenset({"$schema", "$id", "$defs"})  # what the document's root says of itself
 
@@ -47,7 +48,7 @@ class _Merger:
             return node
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in _NOT_SCHEMAS:
+            if key in NOT_SCHEMAS:
                 out[key] = value
             elif key in _MAPS and isinstance(value, dict):
                 out[key] = {name: self.node(sub) for name, sub in value.items()}

@@ -24,7 +24,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .schema_merge import merged
+from .schema_merge import NOT_SCHEMAS, merged
 
 try:
     import jsonschema_rs
@@ -60,7 +60,6 @@ SURE_PASS = {
     "email": "@",
     "woo-date-time": rf"^(?:[1-9][0-9]{{3}}-{_DAY}|{_LEAP_YEAR}-02-29)",
 }
-_NOT_SCHEMAS = ("const", "enum", "examples", "default")
 
 
 def _pattern_first(node: Any, used: set[str] | None = None) -> Any:
@@ -76,7 +75,7 @@ def _pattern_first(node: Any, used: set[str] | None = None) -> Any:
         return [_pattern_first(item, used) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: value if key in _NOT_SCHEMAS else _pattern_first(value, used) for key, value in node.items()}
+    out = {key: value if key in NOT_SCHEMAS else _pattern_first(value, used) for key, value in node.items()}
     name = out.get("format")
     if isinstance(name, str) and name in SURE_PASS:
         del out["format"]
