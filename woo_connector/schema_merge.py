@@ -19,6 +19,7 @@ left as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 _ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default", "deprecated",
@@ -28,51 +29,56 @@ _ARRAY = frozenset({"type", "items"}) | _ANNOTATIONS
 NOT_SCHEMAS = ("const", "enum", "examples", "default")
 """Keywords whose value is data, never a schema: a walk over a schema copies them as they are."""
 _MAPS = ("properties", "$defs", "patternProperties", "dependentSchemas")
-_DOCUMENT = frozenset({"$schema", "$id", "$defs"})  # what the document's root says of itself
+_DOCUMENT = frozenset({"$schema", "$defs"})  # what the document's root says of itself
+
+
+def rebuilt(node: Any, change: Callable[[dict[str, Any]], Any]) -> Any:
+    """A copy of a schema rebuilt from the inside out, ``change`` applied to every schema object
+    in it once its own subschemas are rebuilt. Data (``const``, ``enum``, ``examples``,
+    ``default``) is copied as it is, and the names in ``properties``-like maps are never taken for
+    keywords (a property called ``default`` is a schema like any other)."""
+    if isinstance(node, list):
+        return [rebuilt(item, change) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in NOT_SCHEMAS:
+            out[key] = value
+        elif key in _MAPS and isinstance(value, dict):
+            out[key] = {name: rebuilt(sub, change) for name, sub in value.items()}
+        else:
+            out[key] = rebuilt(value, change)
+    return change(out)
 
 
 def merged(schema: dict[str, Any]) -> dict[str, Any]:
     """A copy of a self-contained, non-recursive schema with its plain ``allOf``s merged."""
     defs = schema.get("$defs") if isinstance(schema.get("$defs"), dict) else {}
-    return _Merger(defs).node(schema, root=True)
 
-
-class _Merger:
-    def __init__(self, defs: dict[str, Any]) -> None:
-        self.defs = defs
-
-    def node(self, node: Any, *, root: bool = False) -> Any:
-        if isinstance(node, list):
-            return [self.node(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in NOT_SCHEMAS:
-                out[key] = value
-            elif key in _MAPS and isinstance(value, dict):
-                out[key] = {name: self.node(sub) for name, sub in value.items()}
-            else:
-                out[key] = self.node(value)
-        members = out.get("allOf")
-        if isinstance(members, list) and members and (root or "$id" not in out):  # an inner $id moves "#"
-            kept = {key: value for key, value in out.items() if key in _DOCUMENT}  # the root's own
-            whole = [{key: value for key, value in out.items() if key != "allOf" and key not in _DOCUMENT},
-                     *(self._in_place(member) for member in members)]
-            joined = _join(whole)
-            if joined is not None:
-                return {**kept, **self.node(joined)}  # a property both described is an allOf of its own
-        return out
-
-    def _in_place(self, member: Any) -> Any:
+    def in_place(member: Any) -> Any:
         """A member that is only a ``$ref`` into ``$defs`` (and annotations): what it points at."""
         if isinstance(member, dict) and set(member) - _ANNOTATIONS == {"$ref"}:
             ref = member["$ref"]
             if isinstance(ref, str) and ref.startswith("#/$defs/") and ref.count("/") == 2:
-                target = self.defs.get(ref.split("/")[2].replace("~1", "/").replace("~0", "~"))
+                target = defs.get(ref.split("/")[2].replace("~1", "/").replace("~0", "~"))
                 if isinstance(target, dict) and "$id" not in target:
-                    return self.node(target)
+                    return rebuilt(target, merge_here)
         return member
+
+    def merge_here(node: dict[str, Any]) -> dict[str, Any]:
+        members = node.get("allOf")
+        if not isinstance(members, list) or not members or "$id" in node:  # an $id moves "#"
+            return node
+        kept = {key: value for key, value in node.items() if key in _DOCUMENT}  # the root's own
+        whole = [{key: value for key, value in node.items() if key != "allOf" and key not in _DOCUMENT},
+                 *(in_place(member) for member in members)]
+        joined = _join(whole)
+        if joined is None:
+            return node
+        return {**kept, **rebuilt(joined, merge_here)}  # a property both described is an allOf of its own
+
+    return rebuilt(schema, merge_here)
 
 
 def _join(members: list[Any]) -> dict[str, Any] | None:

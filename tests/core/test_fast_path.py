@@ -242,6 +242,17 @@ def test_a_format_the_compiled_validator_checks_by_pattern_alone_is_still_judged
     assert [p.pointer for p in checker.problems({"when": "2026-02-28T10:00:00", "who": "ab"})] == ["/who"]
 
 
+def test_a_property_named_like_a_data_keyword_is_still_a_schema_to_the_compiled_validator() -> None:
+    """``default``, ``enum`` and the like are data as keywords but schemas as property names: a
+    format inside such a property is still checked (called back, or by its sure-pass pattern)."""
+    checker = Checker.of({"type": "object", "properties": {
+        "default": {"type": "string", "format": "ipv4"}, "enum": {"type": "string", "format": "woo-date-time"}}})
+    bad = {"default": "not-an-ip", "enum": "2026-02-28T10:00:00"}
+    assert checker.fast.is_valid(bad) is False
+    assert [p.pointer for p in checker.problems(bad)] == ["/default"]
+    assert checker.fast.is_valid({"default": "10.0.0.1", "enum": "2026-02-28T10:00:00"}) is True
+
+
 def test_the_date_pattern_tried_first_matches_only_dates_that_exist() -> None:
     """The compiled validator checks this pattern instead of the woo-date-time format, so a
     match must mean date.fromisoformat accepts the date (and every real date should match)."""
